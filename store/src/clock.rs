@@ -99,6 +99,9 @@ mod tests {
         assert_eq!(expiry_after(500, &TtlDuration::MIN), 500);
         assert_eq!(expiry_after(500, &TtlDuration::seconds(2)), 2_500);
         assert_eq!(expiry_after(500, &TtlDuration::MAX), u64::MAX);
-        assert_eq!(expiry_after(u64::MAX - 1, &TtlDuration::seconds(1)), u64::MAX);
+        assert_eq!(
+            expiry_after(u64::MAX - 1, &TtlDuration::seconds(1)),
+            u64::MAX
+        );
     }
 }

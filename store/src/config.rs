@@ -110,7 +110,10 @@ impl Builder {
 
     /// The generator of new session keys (default: actix-session's
     /// `generate_session_key`, 64 alphanumeric characters from a CSPRNG). A test seam.
-    pub fn key_generator(mut self, generator: impl Fn() -> SessionKey + Send + Sync + 'static) -> Self {
+    pub fn key_generator(
+        mut self,
+        generator: impl Fn() -> SessionKey + Send + Sync + 'static,
+    ) -> Self {
         self.options.key_generator = Arc::new(generator);
         self
     }

@@ -166,7 +166,10 @@ mod tests {
         );
         let mut trailing = good.clone();
         trailing.push(0);
-        assert!(matches!(decode_state(&trailing), Err(RecordError::State(_))));
+        assert!(matches!(
+            decode_state(&trailing),
+            Err(RecordError::State(_))
+        ));
         let truncated_state = &good[..good.len() - 1];
         assert!(matches!(
             decode_state(truncated_state),

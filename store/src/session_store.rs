@@ -72,7 +72,10 @@ impl SessionStore for SledSessionStore {
     ) -> Result<SessionKey, UpdateError> {
         let state = self.encode_state(&session_state).map_err(update_error)?;
         let key_bytes = session_key.as_ref().as_bytes();
-        let key = match self.rewrite(key_bytes, ttl, Some(&state)).map_err(update_error)? {
+        let key = match self
+            .rewrite(key_bytes, ttl, Some(&state))
+            .map_err(update_error)?
+        {
             Rewrite::Done => session_key,
             Rewrite::NotLive => self.save_encoded(&state, ttl).map_err(update_error)?,
         };

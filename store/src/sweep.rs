@@ -63,7 +63,8 @@ impl SledSessionStore {
     ) -> Result<(BatchOutcome, Option<Vec<u8>>), Error> {
         let now_ms = self.now_ms();
         let start = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let end = index::first_not_due(now_ms).map_or(Bound::Unbounded, |b| Bound::Excluded(b.to_vec()));
+        let end =
+            index::first_not_due(now_ms).map_or(Bound::Unbounded, |b| Bound::Excluded(b.to_vec()));
         let mut outcome = BatchOutcome::default();
         for entry in self.inner.index.range::<Vec<u8>, _>((start, end)) {
             let (entry, _) = entry?;
