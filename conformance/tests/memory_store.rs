@@ -1,0 +1,2 @@
+//! The reference store passes every property.
+conformance::conformance_tests!(conformance::MemoryHarness);
