@@ -1,6 +1,7 @@
 //! The properties the suite checks, each runnable on its own, and their outcomes.
 
 mod concurrency;
+mod http;
 mod keys;
 mod model_based;
 mod round_trip;
@@ -27,16 +28,26 @@ pub enum Property {
     TtlEdges,
     /// Concurrent use loses nothing and never mixes two states.
     Concurrency,
+    /// Behind `SessionMiddleware` over HTTP: login, reads, changes, renew, logout, tampered
+    /// cookies and an oversized state, under both cookie securities and TTL policies.
+    HttpWorkflow,
+    /// Behind the middleware: an expired session starts fresh.
+    HttpExpiry,
+    /// Behind the middleware: a change made only with `Session::update` is saved.
+    HttpSessionUpdate,
 }
 
 impl Property {
     /// Every store-level property, in report order.
-    pub const ALL: [Property; 5] = [
+    pub const ALL: [Property; 8] = [
         Property::ModelBased,
         Property::StateRoundTrip,
         Property::Keys,
         Property::TtlEdges,
         Property::Concurrency,
+        Property::HttpWorkflow,
+        Property::HttpExpiry,
+        Property::HttpSessionUpdate,
     ];
 
     /// The name used for the test function and in reports.
@@ -47,6 +58,9 @@ impl Property {
             Property::Keys => "keys",
             Property::TtlEdges => "ttl_edges",
             Property::Concurrency => "concurrency",
+            Property::HttpWorkflow => "http_workflow",
+            Property::HttpExpiry => "http_expiry",
+            Property::HttpSessionUpdate => "http_session_update",
         }
     }
 }
@@ -106,6 +120,11 @@ pub fn check<H: Harness>(harness: &H, property: Property, config: &SuiteConfig) 
         Property::Keys => keys::check(harness, config, &runtime),
         Property::TtlEdges => ttl_edges::check(harness, &runtime),
         Property::Concurrency => concurrency::check(harness, &runtime),
+        Property::HttpWorkflow => http::check(harness, http::Scenario::Workflow, &runtime),
+        Property::HttpExpiry => http::check(harness, http::Scenario::Expiry, &runtime),
+        Property::HttpSessionUpdate => {
+            http::check(harness, http::Scenario::SessionUpdate, &runtime)
+        }
     });
     let outcome = std::panic::catch_unwind(run).unwrap_or_else(|panic| {
         Outcome::Fail(format!("the store panicked: {}", panic_message(&panic)))

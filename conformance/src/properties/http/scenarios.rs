@@ -1,0 +1,218 @@
+//! What a browser would see, step by step.
+
+use std::{future::Future, time::Duration};
+
+use actix_web::cookie::SameSite;
+
+use super::{
+    client::{Client, Reply},
+    server::{MiddlewareConfig, Policy},
+};
+use crate::harness::Capabilities;
+
+fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(what())
+    }
+}
+
+fn expect_session(reply: &Reply, step: &str, user: &str, counter: i64) -> Result<(), String> {
+    ensure(
+        reply.status == 200
+            && reply.user_id.as_deref() == Some(user)
+            && reply.counter == Some(counter),
+        || format!("{step}: expected {user} with counter {counter}, got {reply:?}"),
+    )
+}
+
+fn expect_empty(reply: &Reply, step: &str) -> Result<(), String> {
+    ensure(reply.status == 200 && reply.user_id.is_none(), || {
+        format!("{step}: expected a fresh, empty session, got {reply:?}")
+    })
+}
+
+fn new_cookie(reply: &Reply, step: &str) -> Result<Vec<u8>, String> {
+    reply
+        .set_cookie
+        .as_ref()
+        .map(|c| c.value().as_bytes().to_vec())
+        .ok_or_else(|| format!("{step}: no session cookie was set"))
+}
+
+/// Login, reads, changes, renew, logout, tampered cookies and an oversized state.
+pub(super) async fn workflow(
+    client: &Client,
+    caps: &Capabilities,
+    config: MiddlewareConfig,
+) -> Result<(), String> {
+    let reply = client.send("GET", "/state", None).await?;
+    expect_empty(&reply, "a first request without a cookie")?;
+    ensure(reply.set_cookie.is_none(), || {
+        "an empty session was given a cookie".to_owned()
+    })?;
+
+    let reply = client.send("POST", "/login/alice", None).await?;
+    expect_session(&reply, "login", "alice", 0)?;
+    let cookie = reply
+        .set_cookie
+        .clone()
+        .ok_or("login set no session cookie")?;
+    ensure(
+        cookie.http_only() == Some(true)
+            && cookie.same_site() == Some(SameSite::Lax)
+            && cookie.path() == Some("/")
+            && cookie.max_age() == Some(config.ttl),
+        || format!("session cookie attributes are off: {cookie}"),
+    )?;
+    let mut current = cookie.value().as_bytes().to_vec();
+
+    let reply = client.send("GET", "/state", Some(&current)).await?;
+    expect_session(&reply, "a read", "alice", 0)?;
+    match config.policy {
+        Policy::OnStateChanges => ensure(reply.set_cookie.is_none(), || {
+            "a read refreshed the cookie under OnStateChanges".to_owned()
+        })?,
+        Policy::OnEveryRequest => {
+            current = new_cookie(&reply, "a read under OnEveryRequest")?;
+        }
+    }
+
+    let reply = client.send("POST", "/increment", Some(&current)).await?;
+    expect_session(&reply, "an increment", "alice", 1)?;
+    current = new_cookie(&reply, "an increment")?;
+    let reply = client.send("GET", "/state", Some(&current)).await?;
+    expect_session(&reply, "a read after the increment", "alice", 1)?;
+
+    let before_renew = current.clone();
+    let reply = client.send("POST", "/renew", Some(&current)).await?;
+    current = new_cookie(&reply, "renew")?;
+    if caps.invalidates {
+        ensure(current != before_renew, || {
+            "renew kept the cookie value".to_owned()
+        })?;
+        let reply = client.send("GET", "/state", Some(&before_renew)).await?;
+        expect_empty(&reply, "the cookie from before renew")?;
+    }
+    let reply = client.send("GET", "/state", Some(&current)).await?;
+    expect_session(&reply, "the renewed cookie", "alice", 1)?;
+
+    let before_logout = current.clone();
+    let reply = client.send("POST", "/logout", Some(&current)).await?;
+    let removal = reply
+        .set_cookie
+        .clone()
+        .ok_or("logout sent no removal cookie")?;
+    ensure(
+        removal.max_age() == Some(actix_web::cookie::time::Duration::ZERO)
+            && removal.value().is_empty(),
+        || format!("logout's cookie does not remove the session cookie: {removal}"),
+    )?;
+    if caps.invalidates {
+        let reply = client.send("GET", "/state", Some(&before_logout)).await?;
+        expect_empty(&reply, "the cookie from before logout")?;
+    }
+
+    hostile_cookies(client).await?;
+
+    if let Some(limit) = caps.max_state_bytes {
+        let reply = client.send("POST", "/login/carol", None).await?;
+        let carol = new_cookie(&reply, "login as carol")?;
+        let reply = client
+            .send("POST", &format!("/oversize/{}", limit * 2), Some(&carol))
+            .await?;
+        ensure(reply.status == 500, || {
+            format!("an oversized state gave {} instead of 500", reply.status)
+        })?;
+        let reply = client.send("GET", "/state", Some(&carol)).await?;
+        expect_session(
+            &reply,
+            "the session after a refused oversized state",
+            "carol",
+            0,
+        )?;
+    }
+    Ok(())
+}
+
+/// Tampered and garbage cookies: a fresh session, never a 5xx, never another session's data.
+async fn hostile_cookies(client: &Client) -> Result<(), String> {
+    let reply = client.send("POST", "/login/bob", None).await?;
+    let bob = new_cookie(&reply, "login as bob")?;
+    let mut variants: Vec<(&str, Vec<u8>)> = Vec::new();
+    for position in [0, bob.len() / 2, bob.len() - 1] {
+        let mut flipped = bob.clone();
+        flipped[position] = if flipped[position] == b'A' {
+            b'B'
+        } else {
+            b'A'
+        };
+        variants.push(("one character changed", flipped));
+    }
+    variants.push(("truncated", bob[..bob.len() - 1].to_vec()));
+    variants.push(("with a suffix", [bob.as_slice(), b"x"].concat()));
+    variants.push(("garbage", b"not-a-session".to_vec()));
+    variants.push(("empty", Vec::new()));
+    variants.push(("non-UTF-8 bytes", vec![0xff, 0xfe, 0x80, b'a']));
+    variants.push(("over 4 KB", vec![b'x'; 5_000]));
+    for (what, cookie) in variants {
+        let reply = client.send("GET", "/state", Some(&cookie)).await?;
+        ensure(reply.status < 500, || {
+            format!("a {what} cookie gave status {}", reply.status)
+        })?;
+        ensure(reply.user_id.is_none(), || {
+            format!("a {what} cookie was served a session: {:?}", reply.user_id)
+        })?;
+    }
+    Ok(())
+}
+
+/// An expired session starts fresh, and its cookie never brings it back.
+pub(super) async fn expiry<W, F>(
+    client: &Client,
+    config: MiddlewareConfig,
+    wait: W,
+) -> Result<(), String>
+where
+    W: Fn(Duration) -> F,
+    F: Future<Output = ()>,
+{
+    let reply = client.send("POST", "/login/dora", None).await?;
+    let cookie = new_cookie(&reply, "login")?;
+    let ttl = Duration::from_millis(u64::try_from(config.ttl.whole_milliseconds()).unwrap_or(0));
+    wait(ttl + Duration::from_millis(1_200)).await;
+    let reply = client.send("GET", "/state", Some(&cookie)).await?;
+    expect_empty(&reply, "a read after the TTL")?;
+    let reply = client.send("POST", "/increment", Some(&cookie)).await?;
+    ensure(
+        reply.status == 200 && reply.user_id.is_none() && reply.counter == Some(1),
+        || format!("a change after the TTL should start a fresh session, got {reply:?}"),
+    )?;
+    let fresh = new_cookie(&reply, "a change after the TTL")?;
+    ensure(fresh != cookie, || {
+        "the expired session's cookie was reused".to_owned()
+    })?;
+    let reply = client.send("GET", "/state", Some(&cookie)).await?;
+    expect_empty(&reply, "the expired cookie after a new session was made")
+}
+
+/// A handler that changes state only through `Session::update` must see the change persisted.
+pub(super) async fn session_update(client: &Client) -> Result<(), String> {
+    let reply = client.send("POST", "/login/erin", None).await?;
+    let cookie = new_cookie(&reply, "login")?;
+    let reply = client.send("POST", "/update-only", Some(&cookie)).await?;
+    expect_session(&reply, "Session::update in the handler", "erin", 1)?;
+    let cookie = reply
+        .set_cookie
+        .as_ref()
+        .map_or(cookie, |c| c.value().as_bytes().to_vec());
+    let reply = client.send("GET", "/state", Some(&cookie)).await?;
+    ensure(reply.counter == Some(1), || {
+        format!(
+            "the handler's Session::update set the counter to 1, the next request reads {:?}: \
+             the change was never saved",
+            reply.counter
+        )
+    })
+}

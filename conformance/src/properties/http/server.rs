@@ -1,0 +1,162 @@
+//! A real actix-web server on 127.0.0.1 with `SessionMiddleware` over the store under test.
+//!
+//! Its handlers keep a user id and a counter in the session and answer with both as JSON, so
+//! every response shows which session the server saw.
+
+use std::{net::SocketAddr, sync::Arc, thread::JoinHandle};
+
+use actix_session::{
+    config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy},
+    storage::SessionStore,
+    Session, SessionMiddleware,
+};
+use actix_web::{
+    cookie::{time::Duration as Ttl, Key},
+    dev::ServerHandle,
+    web, App, HttpResponse, HttpServer,
+};
+
+use super::shared_store::SharedStore;
+
+/// When the middleware extends a session's TTL (actix-session's `TtlExtensionPolicy`, which is
+/// neither `Copy` nor exhaustive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Policy {
+    OnStateChanges,
+    OnEveryRequest,
+}
+
+impl Policy {
+    fn to_actix(self) -> TtlExtensionPolicy {
+        match self {
+            Policy::OnStateChanges => TtlExtensionPolicy::OnStateChanges,
+            Policy::OnEveryRequest => TtlExtensionPolicy::OnEveryRequest,
+        }
+    }
+}
+
+/// How the middleware is configured for one run of the scenarios.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MiddlewareConfig {
+    pub content: CookieContentSecurity,
+    pub policy: Policy,
+    pub ttl: Ttl,
+}
+
+fn answer(session: &Session) -> actix_web::Result<HttpResponse> {
+    let user_id = session.get::<String>("user_id")?;
+    let counter = session.get::<i64>("counter")?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "user_id": user_id, "counter": counter })))
+}
+
+async fn state(session: Session) -> actix_web::Result<HttpResponse> {
+    answer(&session)
+}
+
+async fn login(session: Session, user: web::Path<String>) -> actix_web::Result<HttpResponse> {
+    session.renew();
+    session.insert("user_id", user.into_inner())?;
+    session.insert("counter", 0)?;
+    answer(&session)
+}
+
+async fn increment(session: Session) -> actix_web::Result<HttpResponse> {
+    let counter = session.get::<i64>("counter")?.unwrap_or(0) + 1;
+    session.insert("counter", counter)?;
+    answer(&session)
+}
+
+/// Changes the counter only through `Session::update`.
+async fn update_only(session: Session) -> actix_web::Result<HttpResponse> {
+    session
+        .update("counter", |counter: i64| counter + 1)
+        .map_err(actix_web::error::ErrorInternalServerError)?;
+    answer(&session)
+}
+
+async fn renew(session: Session) -> actix_web::Result<HttpResponse> {
+    session.renew();
+    answer(&session)
+}
+
+async fn logout(session: Session) -> actix_web::Result<HttpResponse> {
+    session.purge();
+    answer(&session)
+}
+
+async fn oversize(session: Session, bytes: web::Path<usize>) -> actix_web::Result<HttpResponse> {
+    session.insert("blob", "x".repeat(bytes.into_inner()))?;
+    answer(&session)
+}
+
+pub(crate) struct TestServer {
+    pub addr: SocketAddr,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts one worker on a free loopback port.
+    pub fn start<S: SessionStore + Send + Sync + 'static>(
+        store: Arc<S>,
+        config: MiddlewareConfig,
+    ) -> Result<Self, String> {
+        let key = Key::generate();
+        let (ready, started) = std::sync::mpsc::channel();
+        let failed = ready.clone();
+        let thread = std::thread::spawn(move || {
+            let system = actix_web::rt::System::new();
+            let result = system.block_on(async move {
+                let store = SharedStore(store);
+                let server = HttpServer::new(move || {
+                    let middleware = SessionMiddleware::builder(store.clone(), key.clone())
+                        .cookie_secure(false) // plain HTTP on loopback
+                        .cookie_content_security(config.content)
+                        .session_lifecycle(
+                            PersistentSession::default()
+                                .session_ttl(config.ttl)
+                                .session_ttl_extension_policy(config.policy.to_actix()),
+                        )
+                        .build();
+                    App::new()
+                        .wrap(middleware)
+                        .route("/state", web::get().to(state))
+                        .route("/login/{user}", web::post().to(login))
+                        .route("/increment", web::post().to(increment))
+                        .route("/update-only", web::post().to(update_only))
+                        .route("/renew", web::post().to(renew))
+                        .route("/logout", web::post().to(logout))
+                        .route("/oversize/{bytes}", web::post().to(oversize))
+                })
+                .workers(1)
+                .disable_signals()
+                .bind(("127.0.0.1", 0))?;
+                let addr = server.addrs()[0];
+                let server = server.run();
+                let _ = ready.send(Ok((addr, server.handle())));
+                server.await
+            });
+            if let Err(e) = result {
+                let _ = failed.send(Err(e.to_string()));
+            }
+        });
+        let (addr, handle) = started
+            .recv()
+            .map_err(|_| "the server thread died before it started".to_owned())??;
+        Ok(Self {
+            addr,
+            handle,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // `stop` sends its command when called; the server future then ends its thread.
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
