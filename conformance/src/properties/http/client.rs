@@ -6,9 +6,6 @@ use std::net::SocketAddr;
 use actix_web::cookie::Cookie;
 use reqwest::header::{HeaderValue, COOKIE, SET_COOKIE};
 
-/// The cookie name actix-session uses by default.
-pub(crate) const COOKIE_NAME: &str = "id";
-
 /// What one request showed.
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -22,10 +19,11 @@ pub(crate) struct Reply {
 pub(crate) struct Client {
     http: reqwest::Client,
     base: String,
+    cookie_name: &'static str,
 }
 
 impl Client {
-    pub fn new(addr: SocketAddr) -> Result<Self, String> {
+    pub fn new(addr: SocketAddr, cookie_name: &'static str) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .no_proxy()
             .build()
@@ -33,6 +31,7 @@ impl Client {
         Ok(Self {
             http,
             base: format!("http://{addr}"),
+            cookie_name,
         })
     }
 
@@ -46,7 +45,7 @@ impl Client {
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(value) = cookie {
-            let mut header = format!("{COOKIE_NAME}=").into_bytes();
+            let mut header = format!("{}=", self.cookie_name).into_bytes();
             header.extend_from_slice(value);
             let header =
                 HeaderValue::from_bytes(&header).map_err(|e| format!("bad test cookie: {e}"))?;
@@ -63,7 +62,7 @@ impl Client {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .filter_map(|v| Cookie::parse(v.to_owned()).ok())
-            .find(|c| c.name() == COOKIE_NAME);
+            .find(|c| c.name() == self.cookie_name);
         let body = response
             .bytes()
             .await

@@ -56,12 +56,13 @@ pub(super) fn check<H: Harness>(
             content,
             policy,
             ttl,
+            custom_cookie: matches!(content, CookieContentSecurity::Signed),
         };
         let label = format!("{content:?} cookies, {policy:?}");
         let result = block_on(runtime, harness.fresh()).and_then(|made| {
             let subject = made.map_err(|e| format!("could not make a store: {e:#}"))?;
             let server = TestServer::start(subject.store.clone(), config)?;
-            let client = Client::new(server.addr)?;
+            let client = Client::new(server.addr, config.cookie_name())?;
             block_on(runtime, run(&client, &subject, &caps, config, scenario))?
         });
         if let Err(why) = result {

@@ -53,6 +53,11 @@ pub(super) async fn workflow(
         "an empty session was given a cookie".to_owned()
     })?;
 
+    let reply = client.send("GET", "/protected/state", None).await?;
+    ensure(reply.status == 404, || {
+        format!("a guard that reads the session let an anonymous request through: {reply:?}")
+    })?;
+
     let reply = client.send("POST", "/login/alice", None).await?;
     expect_session(&reply, "login", "alice", 0)?;
     let cookie = reply
@@ -62,11 +67,27 @@ pub(super) async fn workflow(
     ensure(
         cookie.http_only() == Some(true)
             && cookie.same_site() == Some(SameSite::Lax)
-            && cookie.path() == Some("/")
+            && cookie.path() == Some(config.cookie_path())
+            && cookie.domain() == config.cookie_domain()
             && cookie.max_age() == Some(config.ttl),
-        || format!("session cookie attributes are off: {cookie}"),
+        || {
+            format!(
+                "session cookie attributes are off: {cookie} (expected HttpOnly, SameSite=Lax, \
+                 path {}, domain {:?}, max-age {})",
+                config.cookie_path(),
+                config.cookie_domain(),
+                config.ttl
+            )
+        },
     )?;
     let mut current = cookie.value().as_bytes().to_vec();
+    let reply = client
+        .send("GET", "/protected/state", Some(&current))
+        .await?;
+    expect_session(&reply, "the guarded route, logged in", "alice", 0)?;
+    if config.policy == Policy::OnEveryRequest {
+        current = new_cookie(&reply, "the guarded route under OnEveryRequest")?;
+    }
 
     let reply = client.send("GET", "/state", Some(&current)).await?;
     expect_session(&reply, "a read", "alice", 0)?;

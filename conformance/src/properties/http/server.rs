@@ -8,12 +8,12 @@ use std::{net::SocketAddr, sync::Arc, thread::JoinHandle};
 use actix_session::{
     config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy},
     storage::SessionStore,
-    Session, SessionMiddleware,
+    Session, SessionExt, SessionMiddleware,
 };
 use actix_web::{
     cookie::{time::Duration as Ttl, Key},
     dev::ServerHandle,
-    web, App, HttpResponse, HttpServer,
+    guard, web, App, HttpResponse, HttpServer,
 };
 
 use super::shared_store::SharedStore;
@@ -41,6 +41,31 @@ pub(crate) struct MiddlewareConfig {
     pub content: CookieContentSecurity,
     pub policy: Policy,
     pub ttl: Ttl,
+    /// actix-session's own basic workflow: cookie `actix-test`, path `/test/`, domain
+    /// `localhost`, instead of the defaults (`id`, `/`, no domain).
+    pub custom_cookie: bool,
+}
+
+impl MiddlewareConfig {
+    pub fn cookie_name(&self) -> &'static str {
+        if self.custom_cookie {
+            "actix-test"
+        } else {
+            "id"
+        }
+    }
+
+    pub fn cookie_path(&self) -> &'static str {
+        if self.custom_cookie {
+            "/test/"
+        } else {
+            "/"
+        }
+    }
+
+    pub fn cookie_domain(&self) -> Option<&'static str> {
+        self.custom_cookie.then_some("localhost")
+    }
 }
 
 fn answer(session: &Session) -> actix_web::Result<HttpResponse> {
@@ -111,6 +136,9 @@ impl TestServer {
                 let server = HttpServer::new(move || {
                     let middleware = SessionMiddleware::builder(store.clone(), key.clone())
                         .cookie_secure(false) // plain HTTP on loopback
+                        .cookie_name(config.cookie_name().to_owned())
+                        .cookie_path(config.cookie_path().to_owned())
+                        .cookie_domain(config.cookie_domain().map(str::to_owned))
                         .cookie_content_security(config.content)
                         .session_lifecycle(
                             PersistentSession::default()
@@ -127,6 +155,18 @@ impl TestServer {
                         .route("/renew", web::post().to(renew))
                         .route("/logout", web::post().to(logout))
                         .route("/oversize/{bytes}", web::post().to(oversize))
+                        .service(
+                            // Only for logged-in sessions: a guard that reads the session.
+                            web::scope("/protected")
+                                .guard(guard::fn_guard(|ctx| {
+                                    ctx.get_session()
+                                        .get::<String>("user_id")
+                                        .ok()
+                                        .flatten()
+                                        .is_some()
+                                }))
+                                .route("/state", web::get().to(state)),
+                        )
                 })
                 .workers(1)
                 .disable_signals()
