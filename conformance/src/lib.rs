@@ -44,6 +44,7 @@
 
 #[cfg(feature = "certified-stores")]
 pub mod certified;
+pub mod environment;
 mod harness;
 mod memory;
 mod model;

@@ -239,16 +239,7 @@ impl SessionStore for MutantStore {
             entry.1 = expires;
             return Ok(());
         }
-        let now = self.inner.now_ms();
-        if let Some(entry) = self
-            .inner
-            .lock()
-            .get_mut(session_key.as_ref())
-            .filter(|(_, e)| *e > now)
-        {
-            entry.1 = expires;
-        }
-        Ok(())
+        self.inner.update_ttl(session_key, ttl).await
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {

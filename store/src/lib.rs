@@ -90,7 +90,7 @@ mod verify;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Builder, Durability, KeyGenerator, DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH};
 pub use error::Error;
-pub use record::{RecordError, SessionState, FORMAT_VERSION};
+pub use record::{decode_record, DecodedRecord, RecordError, SessionState, FORMAT_VERSION};
 pub use store::SledSessionStore;
 pub use sweep::SweeperHandle;
 pub use verify::VerifyReport;

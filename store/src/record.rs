@@ -55,6 +55,27 @@ pub enum RecordError {
     State(String),
 }
 
+/// A decoded record, for tools that read the data tree directly (inspection, baselines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedRecord {
+    /// Expiry, in milliseconds since the Unix epoch.
+    pub expires_at_ms: u64,
+    /// The time this record is filed under in the expiry index.
+    pub indexed_at_ms: u64,
+    /// The session state.
+    pub state: SessionState,
+}
+
+/// Decodes a whole record of the data tree.
+pub fn decode_record(bytes: &[u8]) -> Result<DecodedRecord, RecordError> {
+    let header = decode_header(bytes)?;
+    Ok(DecodedRecord {
+        expires_at_ms: header.expires_at_ms,
+        indexed_at_ms: header.indexed_at_ms,
+        state: decode_state(bytes)?,
+    })
+}
+
 /// Encodes the state alone; its length is what the size limit applies to.
 pub(crate) fn encode_state(state: &SessionState) -> Vec<u8> {
     // Serialising a map of strings into a Vec cannot fail.

@@ -141,6 +141,16 @@ pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "(no message)".to_owned())
 }
 
+/// A proptest runner for `config.cases` cases that leaves no regression files behind in the
+/// store author's tree.
+pub(crate) fn runner(config: &SuiteConfig) -> proptest::test_runner::TestRunner {
+    proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: config.cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })
+}
+
 /// Runs a future to completion on the suite's runtime, turning a panic into an error.
 pub(crate) fn block_on<F: Future>(
     runtime: &tokio::runtime::Runtime,

@@ -1,7 +1,7 @@
 //! Random operation sequences against the reference model; a failure shrinks to a short one.
 
 use actix_session::storage::SessionStore;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 
 use super::{block_on, seen, session_key, ttl_secs, Outcome, Seen, SuiteConfig};
 use crate::{
@@ -18,11 +18,7 @@ pub(super) fn check<H: Harness>(
     runtime: &tokio::runtime::Runtime,
 ) -> Outcome {
     let caps = harness.capabilities();
-    let mut runner = TestRunner::new(Config {
-        cases: config.cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = super::runner(config);
     let result = runner.run(&sequence(&caps, config.max_ops), |ops| {
         let subject = block_on(runtime, harness.fresh())
             .map_err(TestCaseError::fail)?

@@ -3,10 +3,7 @@
 use std::collections::HashMap;
 
 use actix_session::storage::SessionStore;
-use proptest::{
-    prelude::*,
-    test_runner::{Config, TestCaseError, TestRunner},
-};
+use proptest::{prelude::*, test_runner::TestCaseError};
 
 use super::{block_on, seen, ttl_secs, Outcome, Seen, SuiteConfig};
 use crate::{harness::Harness, model::State};
@@ -28,11 +25,7 @@ pub(super) fn check<H: Harness>(
     runtime: &tokio::runtime::Runtime,
 ) -> Outcome {
     let caps = harness.capabilities();
-    let mut runner = TestRunner::new(Config {
-        cases: config.cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = super::runner(config);
     let generated = runner.run(&arbitrary_state(), |state| {
         let fits = caps
             .max_state_bytes

@@ -1,0 +1,37 @@
+//! Writes `results/bench.md`, `results/bench.json` and `results/bench.svg` from the last
+//! `cargo bench` run:
+//!
+//! ```text
+//! cargo bench && cargo run -p benches --bin report
+//! ```
+
+use std::path::PathBuf;
+
+use benches::{output::criterion_dir, plot, report::Report};
+
+fn main() -> anyhow::Result<()> {
+    let results = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../results");
+    std::fs::create_dir_all(&results)?;
+    let command = std::env::var("BENCH_COMMAND").unwrap_or_else(|_| "cargo bench".to_owned());
+    let report = Report::gather(
+        &criterion_dir(),
+        &command,
+        conformance::environment::machine_summary(),
+        conformance::environment::today_utc(),
+    );
+    if report.session_counts.is_empty() {
+        anyhow::bail!(
+            "no benchmark results in {}: run `cargo bench` first",
+            criterion_dir().display()
+        );
+    }
+    plot::draw(&report, &results.join("bench.svg"))?;
+    std::fs::write(
+        results.join("bench.json"),
+        serde_json::to_vec_pretty(&report)?,
+    )?;
+    let markdown = report.markdown("bench.svg");
+    std::fs::write(results.join("bench.md"), &markdown)?;
+    println!("{markdown}");
+    Ok(())
+}
