@@ -44,8 +44,8 @@ const COLOURS: [RGBColor; 4] = [
 
 fn points(row: &Row, counts: &[usize]) -> Vec<(f64, f64)> {
     // A figure measured once (the cookie store) applies to every N.
-    if row.micros.len() == 1 {
-        let v = *row.micros.values().next().unwrap_or(&0.0);
+    if row.independent_of_n {
+        let v = row.micros.values().next().copied().unwrap_or(0.0);
         return counts.iter().map(|&n| (n as f64, v)).collect();
     }
     row.micros.iter().map(|(&n, &v)| (n as f64, v)).collect()
@@ -86,7 +86,7 @@ pub fn draw(report: &Report, path: &Path) -> anyhow::Result<()> {
             .y_label_area_size(60)
             .build_cartesian_2d(
                 (x_min..x_max).log_scale(),
-                (y_min / 2.0..y_max * 2.0).log_scale(),
+                (y_min / 2.0..y_max * 12.0).log_scale(),
             )?;
         chart
             .configure_mesh()
