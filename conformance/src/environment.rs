@@ -13,7 +13,7 @@ pub fn machine_summary() -> String {
                 .map(|s| s.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = cpu_count();
     let memory_gib = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|info| {
@@ -42,4 +42,33 @@ pub fn today_utc() -> String {
     actix_web::cookie::time::OffsetDateTime::now_utc()
         .date()
         .to_string()
+}
+
+/// Pins the calling thread (and every thread it creates afterwards) to one CPU core. Unlike
+/// helpers that only accept the cores of the current affinity mask, this moves a thread that
+/// inherited a mask excluding `core` (a child of a pinned process) onto it.
+pub fn pin_to_core(core: usize) -> std::io::Result<()> {
+    // SAFETY: `cpu_set_t` is plain data that CPU_SET writes within; sched_setaffinity only
+    // reads it. Both are async-signal-safe, so this may also run in a `pre_exec` hook.
+    let result = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(core, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set)
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// The machine's online CPUs, whatever this process's affinity mask (which
+/// `std::thread::available_parallelism` follows, so it reads 1 in a pinned process).
+pub fn cpu_count() -> usize {
+    // SAFETY: sysconf only reads a system setting.
+    let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    usize::try_from(online)
+        .ok()
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }

@@ -40,11 +40,18 @@ pub struct RedisServer {
 impl RedisServer {
     /// Starts a server on a free port of 127.0.0.1 and waits until it answers `PING`.
     pub fn start() -> Result<Self, RedisUnavailable> {
+        Self::start_on(None)
+    }
+
+    /// Like [`RedisServer::start`], with the server pinned to one CPU core (a load test puts it
+    /// beside the server under test, away from the client).
+    pub fn start_on(core: Option<usize>) -> Result<Self, RedisUnavailable> {
         let mut last_error = String::new();
         // A free port can be taken between our probe and the server's bind: try a few.
         for _ in 0..5 {
             let port = free_port().map_err(|e| RedisUnavailable::Failed(e.to_string()))?;
-            let child = Command::new("redis-server")
+            let mut command = Command::new("redis-server");
+            command
                 .args([
                     "--port",
                     &port.to_string(),
@@ -56,8 +63,15 @@ impl RedisServer {
                     "no",
                 ])
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn();
+                .stderr(Stdio::null());
+            if let Some(core) = core {
+                use std::os::unix::process::CommandExt;
+                // SAFETY: the hook only makes the sched_setaffinity system call.
+                unsafe {
+                    command.pre_exec(move || crate::environment::pin_to_core(core));
+                }
+            }
+            let child = command.spawn();
             let child = match child {
                 Ok(child) => child,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

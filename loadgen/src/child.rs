@@ -1,0 +1,145 @@
+//! The example server as a child process of the loadgen's own binary, so that client and
+//! server are separate processes (and, on two or more cores, pinned apart).
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use crate::server::Backend;
+
+/// A running `loadgen serve`.
+pub struct ServerChild {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+}
+
+/// How to start it.
+pub struct ServerSpec {
+    pub backend: Backend,
+    pub data_dir: Option<PathBuf>,
+    pub redis_url: Option<String>,
+    pub workers: usize,
+    pub pin_core: Option<usize>,
+}
+
+impl ServerChild {
+    /// Starts the server on a free loopback port and waits for it to say where it listens.
+    pub fn spawn(spec: &ServerSpec) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe()?;
+        let mut command = Command::new(exe);
+        command
+            .args([
+                "serve",
+                "--backend",
+                spec.backend.name(),
+                "--addr",
+                "127.0.0.1:0",
+            ])
+            .args(["--workers", &spec.workers.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(dir) = &spec.data_dir {
+            command.arg("--data-dir").arg(dir);
+        }
+        if let Some(url) = &spec.redis_url {
+            command.args(["--redis-url", url]);
+        }
+        if let Some(core) = spec.pin_core {
+            command.args(["--pin-core", &core.to_string()]);
+        }
+        let mut child = command.spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("no stdout from the server"))?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(addr.trim().to_owned());
+                }
+            }
+        });
+        let mut server = ServerChild {
+            child,
+            base_url: String::new(),
+        };
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => server.base_url = format!("http://{addr}"),
+            Err(_) => {
+                let status = server.exited();
+                anyhow::bail!(
+                    "the {} server did not start{}",
+                    spec.backend.name(),
+                    status.map_or(String::new(), |s| format!(" (it exited with {s})"))
+                );
+            }
+        }
+        Ok(server)
+    }
+
+    /// The exit status, if it has died.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
+    /// Resident memory now, from `/proc`.
+    pub fn rss_bytes(&self) -> Option<u64> {
+        rss_of(self.child.id())
+    }
+
+    /// Asks it to stop (SIGTERM: actix shuts down and the store flushes), then kills it.
+    pub fn stop(&mut self) {
+        if self.exited().is_some() {
+            return;
+        }
+        // SAFETY: `kill` with a pid we own and a valid signal number has no memory effects.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.exited().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// VmRSS of a process, in bytes.
+pub fn rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// CPU seconds (user + system) this process has used, and its peak resident memory in bytes.
+pub fn own_usage() -> (f64, u64) {
+    // SAFETY: getrusage writes into the zeroed struct we pass and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        usage.ru_maxrss as u64 * 1024,
+    )
+}

@@ -1,0 +1,184 @@
+//! `loadgen`: an HTTP load generator for actix-session stores. See `cli.rs` for the flags and
+//! `server/mod.rs` for the example server's API.
+
+mod child;
+mod cli;
+mod client;
+mod compare;
+mod mix;
+mod phases;
+mod plot;
+mod report;
+mod run;
+mod server;
+mod sessions;
+mod stats;
+
+use std::{path::Path, process::ExitCode};
+
+use clap::Parser;
+use conformance::redis_server::RedisServer;
+
+use crate::{
+    cli::{Cli, Command, RunArgs, ServeArgs},
+    compare::Comparison,
+    report::{Outcome, RunReport},
+    server::{Backend, BackendStore},
+};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Some(Command::Serve(args)) => serve(args),
+        None => run(cli.run),
+    }
+}
+
+fn pin(core: usize) {
+    if let Err(e) = conformance::environment::pin_to_core(core) {
+        eprintln!("warning: could not pin to core {core}: {e}");
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    if let Some(core) = args.pin_core {
+        pin(core);
+    }
+    let result = actix_web::rt::System::new().block_on(async move {
+        let store =
+            BackendStore::open(args.backend, args.data_dir.clone(), args.redis_url.clone()).await?;
+        server::serve(store, &args.addr, args.workers).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("loadgen serve: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    if report::build_profile() == "debug" {
+        eprintln!(
+            "warning: this is an unoptimised build; its figures understate what the server and store can do. \
+             Run `cargo run --release -p loadgen -- ...` for figures worth comparing."
+        );
+    }
+    let pinned = !args.no_pin && run::cores() >= 2;
+    if pinned {
+        pin(0); // the server child goes on core 1; threads made from here on inherit core 0
+    }
+    // Pinned to one core, one thread runs everything: no cross-thread wake-ups.
+    let mut builder = if pinned {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(run::cores());
+        builder
+    };
+    let runtime = match builder.enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("loadgen: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(&args)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("loadgen: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A Redis for the redis backend: the one given, or one started here (so it outlives each server
+/// child and is stopped at the end), or why there is none.
+fn redis_for(args: &RunArgs) -> (Option<String>, Option<RedisServer>, Option<String>) {
+    if let Some(url) = &args.redis_url {
+        return (Some(url.clone()), None, None);
+    }
+    // On the server's core, beside the server that uses it, away from the client.
+    let core = (!args.no_pin && run::cores() >= 2).then_some(1);
+    match RedisServer::start_on(core) {
+        Ok(server) => (Some(server.url()), Some(server), None),
+        Err(why) => (None, None, Some(why.to_string())),
+    }
+}
+
+/// Runs what was asked; `Ok(true)` when every run was clean.
+async fn execute(args: &RunArgs) -> anyhow::Result<bool> {
+    std::fs::create_dir_all(&args.results)?;
+    if !args.compare {
+        let (redis_url, _redis, why) = if args.backend == Backend::Redis && args.target.is_none() {
+            redis_for(args)
+        } else {
+            (None, None, None)
+        };
+        if let Some(why) = why {
+            anyhow::bail!("the redis backend needs a Redis: {why}");
+        }
+        let report = run::run_one(args, args.backend, redis_url).await?;
+        write_run(&report, &args.results)?;
+        plot::timeline(&report, &args.results.join("latest.svg"))?;
+        let markdown = report.markdown("latest.svg");
+        std::fs::write(args.results.join("latest.md"), &markdown)?;
+        println!("{markdown}");
+        return Ok(report.clean());
+    }
+    let (redis_url, _redis, why) = redis_for(args);
+    let mut runs = Vec::new();
+    let mut skipped = Vec::new();
+    for backend in Backend::ALL {
+        if backend == Backend::Redis && redis_url.is_none() {
+            skipped.push(format!("redis ({})", why.clone().unwrap_or_default()));
+            continue;
+        }
+        let report = run::run_one(args, backend, redis_url.clone()).await?;
+        write_run(&report, &args.results)?;
+        eprintln!(
+            "{}: {:.0} req/s, {} errors, {} violations, {} of {} sessions verified",
+            report.backend,
+            report.throughput_rps,
+            report.total_errors,
+            report.total_violations,
+            report.distinct_sessions,
+            report.sessions
+        );
+        let stop = report.outcome != Outcome::Completed;
+        runs.push(report);
+        if stop {
+            break;
+        }
+    }
+    let clean = runs.iter().all(RunReport::clean);
+    let comparison = Comparison::new(runs, skipped);
+    plot::comparison(&comparison, &args.results.join("compare.svg"))?;
+    std::fs::write(
+        args.results.join("compare.json"),
+        serde_json::to_vec_pretty(&comparison)?,
+    )?;
+    let markdown = comparison.markdown("compare.svg");
+    std::fs::write(args.results.join("compare.md"), &markdown)?;
+    println!("{markdown}");
+    Ok(clean)
+}
+
+fn write_run(report: &RunReport, dir: &Path) -> anyhow::Result<()> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let path = dir.join(format!("run-{}-{stamp}.json", report.backend));
+    std::fs::write(&path, serde_json::to_vec_pretty(report)?)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! SVGs of a run (throughput and latency over time) and of a comparison (by backend).
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use crate::{compare::Comparison, report::RunReport};
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const RED: RGBColor = RGBColor(214, 39, 40);
+
+/// Throughput per second above, p50 and p99 (corrected, ms) below.
+pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
+    let root = SVGBackend::new(path, (1000, 640)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (top, bottom) = root.split_vertically(320);
+    let seconds = report.timeline.len().max(1) as f64;
+    let max_rps = report
+        .timeline
+        .iter()
+        .map(|p| p.requests)
+        .max()
+        .unwrap_or(1) as f64;
+    let mut chart = ChartBuilder::on(&top)
+        .caption(
+            format!("{} backend: requests per second", report.backend),
+            ("sans-serif", 20),
+        )
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..seconds, 0f64..max_rps * 1.1)?;
+    chart
+        .configure_mesh()
+        .x_desc("second of the measured phase")
+        .y_desc("req/s")
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        report
+            .timeline
+            .iter()
+            .map(|p| (p.second as f64, p.requests as f64)),
+        BLUE.stroke_width(2),
+    ))?;
+    let max_ms = report.timeline.iter().map(|p| p.p99_us).max().unwrap_or(1) as f64 / 1e3;
+    let mut chart = ChartBuilder::on(&bottom)
+        .caption("latency from intended start (ms)", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..seconds, 0f64..max_ms * 1.1)?;
+    chart
+        .configure_mesh()
+        .x_desc("second of the measured phase")
+        .y_desc("ms")
+        .draw()?;
+    for (name, colour, pick) in [("p50", BLUE, 0usize), ("p99", RED, 1)] {
+        chart
+            .draw_series(LineSeries::new(
+                report
+                    .timeline
+                    .iter()
+                    .map(|p| (p.second as f64, [p.p50_us, p.p99_us][pick] as f64 / 1e3)),
+                colour.stroke_width(2),
+            ))?
+            .label(name)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Throughput and p99 latency per backend, as bars.
+pub fn comparison(comparison: &Comparison, path: &Path) -> anyhow::Result<()> {
+    let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let panels = root.split_evenly((1, 2));
+    let names: Vec<&str> = comparison.runs.iter().map(|r| r.backend.as_str()).collect();
+    let values: [(&str, Vec<f64>, RGBColor); 2] = [
+        (
+            "throughput (req/s)",
+            comparison.runs.iter().map(|r| r.throughput_rps).collect(),
+            BLUE,
+        ),
+        (
+            "p99 latency (ms)",
+            comparison
+                .runs
+                .iter()
+                .map(|r| {
+                    r.latency_us
+                        .as_ref()
+                        .map_or(0.0, |l| l.corrected.p99 as f64 / 1e3)
+                })
+                .collect(),
+            ORANGE,
+        ),
+    ];
+    for (area, (title, data, colour)) in panels.iter().zip(values) {
+        let top = data.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.15;
+        let mut chart = ChartBuilder::on(area)
+            .caption(title, ("sans-serif", 20))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(70)
+            .build_cartesian_2d((0..names.len()).into_segmented(), 0f64..top)?;
+        let labels = names.clone();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_label_formatter(&move |x| match x {
+                SegmentValue::CenterOf(i) => {
+                    labels.get(*i).map_or(String::new(), |s| (*s).to_owned())
+                }
+                _ => String::new(),
+            })
+            .draw()?;
+        chart.draw_series(data.iter().enumerate().map(|(i, &v)| {
+            let mut bar = Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), 0.0),
+                    (SegmentValue::Exact(i + 1), v),
+                ],
+                colour.filled(),
+            );
+            bar.set_margin(0, 0, 12, 12);
+            bar
+        }))?;
+    }
+    root.present()?;
+    Ok(())
+}
