@@ -296,7 +296,8 @@ impl Conn {
             Failure::UnexpectedStatus,
             format!("renew of {} set no cookie", s.user),
         ))?;
-        let old = std::mem::replace(&mut s.cookie, fresh);
+        let old = s.cookie.clone();
+        adopt_cookie(s, Some(fresh));
         self.expect_dead(&old, &s.user, "renewed", recorder).await
     }
 
@@ -319,9 +320,10 @@ impl Conn {
         let old = s.cookie.clone();
         self.expect_dead(&old, &s.user, "logged-out", recorder)
             .await?;
-        s.cookie = self
+        let fresh = self
             .login(&s.user, recorder, std::time::Instant::now())
             .await?;
+        adopt_cookie(s, Some(fresh));
         s.counter = 0;
         Ok(())
     }
@@ -360,9 +362,13 @@ impl Conn {
     }
 }
 
+/// Takes a new cookie value into the session's own buffer: replacing the long-lived string
+/// with a fresh allocation on every `Set-Cookie` fragments the heap, and the client's memory then
+/// grows with the length of the run.
 fn adopt_cookie(s: &mut ClientSession, cookie: Option<String>) {
     if let Some(cookie) = cookie.filter(|c| !c.is_empty()) {
-        s.cookie = cookie;
+        s.cookie.clear();
+        s.cookie.push_str(&cookie);
     }
 }
 

@@ -103,16 +103,16 @@ pub async fn verify(
     shared: &Arc<Shared>,
 ) -> (Vec<Vec<ClientSession>>, Recorder) {
     let mut tasks = JoinSet::new();
-    for (worker, mut mine) in shares.into_iter().enumerate() {
+    for (worker, mine) in shares.into_iter().enumerate() {
         let target = target.clone();
         let shared = shared.clone();
         tasks.spawn(async move {
             let mut recorder = Recorder::new(shared);
             let mut conn = target.connect();
             let mut good = Vec::new();
-            for session in &mut mine {
-                match conn.read(session, &mut recorder, Instant::now()).await {
-                    Ok(()) => good.push(session.clone()),
+            for mut session in mine {
+                match conn.read(&mut session, &mut recorder, Instant::now()).await {
+                    Ok(()) => good.push(session),
                     Err(failed) => recorder.failure(failed),
                 }
             }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::{
     cli::RunArgs,
     server::Backend,
-    stats::{Percentiles, Recorder},
+    stats::{Percentiles, Recorder, Second},
 };
 
 /// How a run ended.
@@ -139,7 +139,13 @@ impl RunReport {
     }
 
     /// Fills in what the merged recorder saw.
-    pub fn finish(&mut self, recorder: &Recorder, outcome: Outcome, measured: Duration) {
+    pub fn finish(
+        &mut self,
+        recorder: &Recorder,
+        timeline: &[Second],
+        outcome: Outcome,
+        measured: Duration,
+    ) {
         self.outcome = outcome;
         self.requests = recorder.requests;
         // Requests recorded while measuring, over exactly how long that lasted.
@@ -169,8 +175,7 @@ impl RunReport {
         self.violation_examples = recorder.examples.clone();
         self.total_errors = recorder.count(false);
         self.total_violations = recorder.count(true);
-        self.timeline = recorder
-            .seconds
+        self.timeline = timeline
             .iter()
             .enumerate()
             .map(|(second, s)| Point {

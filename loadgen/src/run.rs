@@ -108,7 +108,13 @@ pub async fn run_one(
         report.server_rss_bytes = report.server_rss_bytes.max(server.rss_bytes());
         server.stop();
     }
-    report.finish(&recorder, outcome, measured);
+    recorder.fold_second();
+    let timeline = shared
+        .timeline
+        .lock()
+        .map(|t| t.clone())
+        .unwrap_or_default();
+    report.finish(&recorder, &timeline, outcome, measured);
     Ok(report)
 }
 

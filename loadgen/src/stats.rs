@@ -7,7 +7,7 @@ use std::{
     collections::BTreeMap,
     sync::{
         atomic::{AtomicU64, AtomicU8, Ordering::Relaxed},
-        Arc, OnceLock,
+        Arc, Mutex, OnceLock,
     },
     time::Instant,
 };
@@ -35,6 +35,10 @@ pub struct Shared {
     pub requests: AtomicU64,
     pub errors: AtomicU64,
     pub violations: AtomicU64,
+    /// The measured phase second by second, all workers together. Each worker folds its current
+    /// second in when the next one starts: a lock per worker per second, never per request, and
+    /// memory for one histogram per second, not one per worker per second.
+    pub timeline: Mutex<Vec<Second>>,
 }
 
 impl Shared {
@@ -46,7 +50,17 @@ impl Shared {
             requests: AtomicU64::new(0),
             errors: AtomicU64::new(0),
             violations: AtomicU64::new(0),
+            timeline: Mutex::new(Vec::new()),
         }
+    }
+
+    fn fold_second(&self, index: usize, second: &Second) {
+        let mut timeline = self.timeline.lock().unwrap_or_else(|p| p.into_inner());
+        while timeline.len() <= index {
+            timeline.push(Second::new());
+        }
+        timeline[index].requests += second.requests;
+        let _ = timeline[index].latency.add(&second.latency);
     }
 }
 
@@ -57,13 +71,23 @@ pub struct Second {
     pub latency: Histogram<u64>,
 }
 
+impl Second {
+    fn new() -> Self {
+        Self {
+            requests: 0,
+            latency: histogram(2),
+        }
+    }
+}
+
 /// What one worker saw.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Recorder {
     shared: Arc<Shared>,
     pub corrected: Histogram<u64>,
     pub uncorrected: Histogram<u64>,
-    pub seconds: Vec<Second>,
+    /// The second being recorded now (index from the measured start), not yet folded in.
+    current: Option<(usize, Second)>,
     pub status: BTreeMap<u16, u64>,
     pub failures: BTreeMap<Failure, u64>,
     pub examples: Vec<String>,
@@ -81,7 +105,7 @@ impl Recorder {
             shared,
             corrected: histogram(3),
             uncorrected: histogram(3),
-            seconds: Vec::new(),
+            current: None,
             status: BTreeMap::new(),
             failures: BTreeMap::new(),
             examples: Vec::new(),
@@ -105,17 +129,20 @@ impl Recorder {
         self.uncorrected.saturating_record(micros(sent));
         self.requests += 1;
         *self.status.entry(status).or_default() += 1;
-        let second = done.saturating_duration_since(*start).as_secs() as usize;
-        while self.seconds.len() <= second {
-            self.seconds.push(Second {
-                requests: 0,
-                latency: histogram(2),
-            });
+        let index = done.saturating_duration_since(*start).as_secs() as usize;
+        if self.current.as_ref().is_some_and(|(i, _)| *i != index) {
+            self.fold_second();
         }
-        self.seconds[second].requests += 1;
-        self.seconds[second]
-            .latency
-            .saturating_record(micros(intended));
+        let (_, second) = self.current.get_or_insert_with(|| (index, Second::new()));
+        second.requests += 1;
+        second.latency.saturating_record(micros(intended));
+    }
+
+    /// Folds the second being recorded into the shared timeline (also done when dropped).
+    pub fn fold_second(&mut self) {
+        if let Some((index, second)) = self.current.take() {
+            self.shared.fold_second(index, &second);
+        }
     }
 
     /// Records a failed operation, in every phase.
@@ -135,14 +162,6 @@ impl Recorder {
     pub fn merge(&mut self, other: &Recorder) {
         let _ = self.corrected.add(&other.corrected);
         let _ = self.uncorrected.add(&other.uncorrected);
-        for (i, second) in other.seconds.iter().enumerate() {
-            if i < self.seconds.len() {
-                self.seconds[i].requests += second.requests;
-                let _ = self.seconds[i].latency.add(&second.latency);
-            } else {
-                self.seconds.push(second.clone());
-            }
-        }
         for (status, n) in &other.status {
             *self.status.entry(*status).or_default() += n;
         }
@@ -159,6 +178,12 @@ impl Recorder {
             .filter(|(f, _)| f.is_violation() == violations)
             .map(|(_, n)| n)
             .sum()
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.fold_second();
     }
 }
 
