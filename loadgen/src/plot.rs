@@ -33,6 +33,8 @@ pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
         .build_cartesian_2d(0f64..seconds, 0f64..max_rps * 1.1)?;
     chart
         .configure_mesh()
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .x_desc("second of the measured phase")
         .y_desc("req/s")
         .draw()?;
@@ -52,6 +54,8 @@ pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
         .build_cartesian_2d(0f64..seconds, 0f64..max_ms * 1.1)?;
     chart
         .configure_mesh()
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.1}"))
         .x_desc("second of the measured phase")
         .y_desc("ms")
         .draw()?;
@@ -111,11 +115,22 @@ pub fn comparison(comparison: &Comparison, path: &Path) -> anyhow::Result<()> {
             .margin(10)
             .x_label_area_size(35)
             .y_label_area_size(70)
-            .build_cartesian_2d((0..names.len()).into_segmented(), 0f64..top)?;
+            // `a..b` segmented has a segment for every value up to and including `b`.
+            .build_cartesian_2d(
+                (0..names.len().saturating_sub(1)).into_segmented(),
+                0f64..top,
+            )?;
         let labels = names.clone();
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .y_label_formatter(&|y| {
+                if *y >= 100.0 {
+                    format!("{y:.0}")
+                } else {
+                    format!("{y:.1}")
+                }
+            })
             .x_label_formatter(&move |x| match x {
                 SegmentValue::CenterOf(i) => {
                     labels.get(*i).map_or(String::new(), |s| (*s).to_owned())
