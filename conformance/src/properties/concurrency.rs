@@ -106,6 +106,18 @@ fn distinct_sessions<S: SessionStore + Send + Sync + 'static>(
     })
 }
 
+/// Whether `state` is exactly `uniform_state(w, r)` for some writer `w` and round `r`.
+fn written_whole(state: &State) -> bool {
+    let Some((writer, round)) = state
+        .get("field0")
+        .and_then(|v| v.split_once('-'))
+        .and_then(|(w, r)| Some((w.parse().ok()?, r.parse().ok()?)))
+    else {
+        return false;
+    };
+    *state == uniform_state(writer, round)
+}
+
 fn uniform_state(writer: usize, round: usize) -> State {
     (0..FIELDS)
         .map(|f| (format!("field{f}"), format!("{writer}-{round}")))
@@ -136,6 +148,15 @@ fn one_session<S: SessionStore + Send + Sync + 'static>(
                     .map_err(|e| format!("update failed: {e:#}"))?;
                 if returned.as_ref() != key {
                     return Err("a racing update of a live session changed its key".to_owned());
+                }
+                // Read while the others write: every state seen must be one writer's whole write.
+                match seen(store.load(&session_key(&key)).await) {
+                    Seen::State(state) if written_whole(&state) => {}
+                    other => {
+                        return Err(format!(
+                            "during racing updates a reader saw {other:?}, which no writer wrote"
+                        ))
+                    }
                 }
             }
             Ok(())
