@@ -22,6 +22,50 @@ pub struct Cli {
 pub enum Command {
     /// Run the example server alone.
     Serve(ServeArgs),
+    /// Kill a writer with SIGKILL at random moments and check what the sled store kept.
+    Crash(CrashArgs),
+    /// The writer process of `crash` (not for direct use).
+    #[command(hide = true)]
+    CrashWriter(CrashWriterArgs),
+}
+
+/// Which durability modes the crash test runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CrashMode {
+    EveryWrite,
+    Periodic,
+    Both,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CrashArgs {
+    /// Kill cycles per durability mode.
+    #[arg(long, default_value_t = 20)]
+    pub cycles: u64,
+    /// Durability modes to test.
+    #[arg(long, value_enum, default_value_t = CrashMode::Both)]
+    pub durability: CrashMode,
+    /// Seed of the kill timings and the writers' choices (default: from the clock).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where the sled directories go (default: a temp dir; a failing cycle's directory is kept).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Where `crash.json` and `crash.md` go.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CrashWriterArgs {
+    #[arg(long)]
+    pub dir: PathBuf,
+    #[arg(long)]
+    pub cycle: u64,
+    #[arg(long, value_enum)]
+    pub durability: CrashMode,
+    #[arg(long)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args, Clone)]

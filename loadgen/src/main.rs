@@ -5,6 +5,7 @@ mod child;
 mod cli;
 mod client;
 mod compare;
+mod crash;
 mod mix;
 mod phases;
 mod plot;
@@ -37,7 +38,80 @@ fn main() -> ExitCode {
         .init();
     match cli.command {
         Some(Command::Serve(args)) => serve(args),
+        Some(Command::Crash(args)) => crash_test(&args),
+        Some(Command::CrashWriter(args)) => {
+            let durability = match args.durability {
+                cli::CrashMode::Periodic => actix_session_sled::Durability::Periodic,
+                _ => actix_session_sled::Durability::EveryWrite,
+            };
+            match crash::writer(&args.dir, args.cycle, durability, args.seed) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("crash-writer: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         None => run(cli.run),
+    }
+}
+
+/// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
+fn crash_test(args: &cli::CrashArgs) -> ExitCode {
+    use actix_session_sled::Durability;
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
+    let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
+    let work_dir = match (&args.dir, &temp) {
+        (Some(dir), _) => dir.clone(),
+        (None, Ok(temp)) => temp.path().to_owned(),
+        (None, Err(e)) => {
+            eprintln!("loadgen crash: no temp dir: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let modes: &[Durability] = match args.durability {
+        cli::CrashMode::EveryWrite => &[Durability::EveryWrite],
+        cli::CrashMode::Periodic => &[Durability::Periodic],
+        cli::CrashMode::Both => &[Durability::EveryWrite, Durability::Periodic],
+    };
+    let mut reports = Vec::new();
+    for &mode in modes {
+        match crash::run(args.cycles, mode, seed, &work_dir) {
+            Ok(report) => {
+                eprintln!(
+                    "{}: {} cycles, {} acknowledged writes, {} lost (at most {} in a cycle), {} verify faults, {} open failures",
+                    report.durability,
+                    report.cycles,
+                    report.acknowledged_writes,
+                    report.lost_writes,
+                    report.max_lost_in_a_cycle,
+                    report.verify_faults,
+                    report.open_failures.len()
+                );
+                for failure in &report.open_failures {
+                    eprintln!("  {failure}");
+                }
+                reports.push(report);
+            }
+            Err(e) => {
+                eprintln!("loadgen crash: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let clean = reports.iter().all(crash::CrashReport::clean);
+    if let Err(e) = crash::write(&reports, &args.results) {
+        eprintln!("loadgen crash: cannot write the results: {e:#}");
+        return ExitCode::from(2);
+    }
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

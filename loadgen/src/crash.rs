@@ -1,0 +1,293 @@
+//! `loadgen crash`: kill a writer with SIGKILL at random moments and check what sled kept.
+//!
+//! Each cycle starts `loadgen crash-writer` on one sled directory. The writer saves and updates
+//! sessions as fast as the chosen durability allows and, after each write returns, prints
+//! `ack INDEX VALUE` (session INDEX now holds VALUE). Keys are derived from the cycle and index
+//! by a key generator the writer installs, so no key crosses the pipe. At a random moment the
+//! driver kills the writer, reopens the directory in its own process and checks:
+//! - it opens, and `verify()` finds no fault (no record without an index entry, no corrupt one);
+//! - every acknowledged write is there with its value, or one newer (the write in flight);
+//!   under `EveryWrite` anything less is a lost write and fails the run, under `Periodic` lost
+//!   writes are counted against sled's flush window.
+
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        mpsc, Arc,
+    },
+    time::Duration,
+};
+
+use actix_session::storage::{SessionKey, SessionStore};
+use actix_session_sled::{Durability, SledSessionStore};
+use actix_web::cookie::time::Duration as Ttl;
+use rand::{rngs::SmallRng, Rng, SeedableRng};
+use serde::Serialize;
+
+/// The key of session `index` written in `cycle`: 64 alphanumeric characters, like real keys.
+pub fn crash_key(cycle: u64, index: u64) -> String {
+    format!("crash{cycle:09}x{index:049}")
+}
+
+fn state(value: u64) -> HashMap<String, String> {
+    HashMap::from([("v".to_owned(), value.to_string())])
+}
+
+/// The writer child: writes until killed.
+pub fn writer(dir: &Path, cycle: u64, durability: Durability, seed: u64) -> anyhow::Result<()> {
+    let db = sled::Config::new().path(dir).open()?;
+    let next = Arc::new(AtomicU64::new(0));
+    let keys = next.clone();
+    let store = SledSessionStore::builder(db)
+        .durability(durability)
+        .key_generator(move || {
+            crash_key(cycle, keys.fetch_add(1, Ordering::SeqCst))
+                .try_into()
+                .expect("a 64-character key")
+        })
+        .build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let mut values: Vec<u64> = Vec::new();
+    let mut out = std::io::stdout().lock();
+    loop {
+        use std::io::Write;
+        let (index, value) = if values.is_empty() || rng.random_bool(0.4) {
+            let key = runtime.block_on(store.save(state(0), &Ttl::days(1)))?;
+            let index = next.load(Ordering::SeqCst) - 1;
+            debug_assert_eq!(key.as_ref(), crash_key(cycle, index));
+            values.push(0);
+            (index, 0)
+        } else {
+            let index = rng.random_range(0..values.len());
+            let value = values[index] + 1;
+            let key: SessionKey = crash_key(cycle, index as u64).try_into()?;
+            let returned = runtime.block_on(store.update(key, state(value), &Ttl::days(1)))?;
+            anyhow::ensure!(
+                returned.as_ref() == crash_key(cycle, index as u64),
+                "update moved a live session"
+            );
+            values[index] = value;
+            (index as u64, value)
+        };
+        writeln!(out, "ack {index} {value}")?;
+        out.flush()?;
+    }
+}
+
+/// What the crash cycles found, per durability mode.
+#[derive(Debug, Default, Serialize)]
+pub struct CrashReport {
+    pub durability: String,
+    pub cycles: u64,
+    pub acknowledged_writes: u64,
+    pub lost_writes: u64,
+    pub verify_faults: u64,
+    pub open_failures: Vec<String>,
+    pub max_lost_in_a_cycle: u64,
+    pub seed: u64,
+}
+
+impl CrashReport {
+    /// Clean: every cycle opened, no fault, and no write lost where none may be.
+    pub fn clean(&self) -> bool {
+        self.open_failures.is_empty()
+            && self.verify_faults == 0
+            && (self.durability != "every-write" || self.lost_writes == 0)
+    }
+}
+
+/// Runs `cycles` kill cycles on a fresh directory under `work_dir`.
+pub fn run(
+    cycles: u64,
+    durability: Durability,
+    seed: u64,
+    work_dir: &Path,
+) -> anyhow::Result<CrashReport> {
+    let name = match durability {
+        Durability::EveryWrite => "every-write",
+        Durability::Periodic => "periodic",
+    };
+    let dir = work_dir.join(format!("crash-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut report = CrashReport {
+        durability: name.to_owned(),
+        seed,
+        ..CrashReport::default()
+    };
+    let mut rng = SmallRng::seed_from_u64(seed);
+    for cycle in 0..cycles {
+        let acked = kill_one(
+            &dir,
+            cycle,
+            name,
+            rng.random(),
+            Duration::from_millis(rng.random_range(30..400)),
+        )?;
+        report.cycles += 1;
+        report.acknowledged_writes += acked.len() as u64;
+        match check(&dir, cycle, &acked) {
+            Ok((faults, lost)) => {
+                report.verify_faults += faults;
+                report.lost_writes += lost;
+                report.max_lost_in_a_cycle = report.max_lost_in_a_cycle.max(lost);
+            }
+            Err(why) => {
+                // Keep the directory for inspection and stop: later cycles would start from it.
+                let kept = work_dir.join(format!("crash-{name}-failed-cycle-{cycle}"));
+                let _ = std::fs::rename(&dir, &kept);
+                report.open_failures.push(format!(
+                    "cycle {cycle} (seed {seed}): {why}; directory kept at {}",
+                    kept.display()
+                ));
+                break;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// One cycle: start a writer, let it write for `after`, SIGKILL it; returns the acknowledged
+/// value of each session it wrote.
+fn kill_one(
+    dir: &Path,
+    cycle: u64,
+    durability: &str,
+    seed: u64,
+    after: Duration,
+) -> anyhow::Result<HashMap<u64, u64>> {
+    let mut child = Command::new(std::env::current_exe()?)
+        .arg("crash-writer")
+        .arg("--dir")
+        .arg(dir)
+        .args([
+            "--cycle",
+            &cycle.to_string(),
+            "--durability",
+            durability,
+            "--seed",
+            &seed.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout from the writer"))?;
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut acked = HashMap::new();
+        let mut first = Some(tx);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let mut parts = line.split_whitespace().skip(1).map(str::parse::<u64>);
+            if let (Some(Ok(index)), Some(Ok(value))) = (parts.next(), parts.next()) {
+                acked.insert(index, value);
+                // The kill timer starts at the first acknowledged write.
+                if let Some(tx) = first.take() {
+                    let _ = tx.send(());
+                }
+            }
+        }
+        acked
+    });
+    // Let the writer get going (its first acknowledged write), then kill it `after` later.
+    let _ = rx.recv_timeout(Duration::from_secs(30));
+    std::thread::sleep(after);
+    child.kill()?; // SIGKILL
+    let status = child.wait()?;
+    let acked = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the ack reader panicked"))?;
+    anyhow::ensure!(
+        !status.success(),
+        "the writer exited by itself ({status}) instead of being killed"
+    );
+    Ok(acked)
+}
+
+/// Reopens the directory and checks it; returns (verify faults, lost acknowledged writes).
+fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64), String> {
+    let dir: PathBuf = dir.to_owned();
+    let opened = std::panic::catch_unwind(move || SledSessionStore::open(&dir))
+        .map_err(|panic| {
+            format!(
+                "sled panicked opening the directory: {}",
+                panic_text(&panic)
+            )
+        })?
+        .map_err(|e| format!("the directory does not open: {e}"))?;
+    let report = opened.verify().map_err(|e| format!("verify failed: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut lost = 0;
+    for (&index, &value) in acked {
+        let key: SessionKey = crash_key(cycle, index)
+            .try_into()
+            .map_err(|e| format!("{e}"))?;
+        let stored = runtime
+            .block_on(opened.load(&key))
+            .map_err(|e| format!("load failed: {e}"))?
+            .and_then(|s| s.get("v").and_then(|v| v.parse::<u64>().ok()));
+        // The write in flight at the kill may have landed too: value + 1 is fine.
+        if !matches!(stored, Some(v) if v == value || v == value + 1) {
+            lost += 1;
+        }
+    }
+    opened.flush().map_err(|e| e.to_string())?;
+    Ok((report.faults(), lost))
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+/// Writes `crash.json` and `crash.md` into `dir`.
+pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("crash.json"), serde_json::to_vec_pretty(reports)?)?;
+    let mut md = String::new();
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let _ = writeln!(md, "# Crash test\n");
+    let _ = writeln!(
+        md,
+        "Command: `{command}`. Build: {}. Machine: {}. Date: {}.\n",
+        crate::report::build_profile(),
+        conformance::environment::machine_summary(),
+        conformance::environment::today_utc()
+    );
+    let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment (30–400 ms after its first write); reopen; `verify()`; check every acknowledged write.\n");
+    let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | verify faults | failed opens | seed |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
+    for r in reports {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.durability,
+            r.cycles,
+            r.acknowledged_writes,
+            r.lost_writes,
+            r.max_lost_in_a_cycle,
+            r.verify_faults,
+            r.open_failures.len(),
+            r.seed
+        );
+        for failure in &r.open_failures {
+            let _ = writeln!(md, "\n- {failure}");
+        }
+    }
+    std::fs::write(dir.join("crash.md"), md)?;
+    Ok(())
+}
