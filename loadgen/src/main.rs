@@ -104,6 +104,12 @@ fn crash_test(args: &cli::CrashArgs) -> ExitCode {
         }
     }
     let clean = reports.iter().all(crash::CrashReport::clean);
+    if !clean {
+        // A failing cycle's directory is evidence: keep the temp dir it lives in.
+        if let Ok(temp) = temp {
+            eprintln!("kept {} for inspection", temp.keep().display());
+        }
+    }
     if let Err(e) = crash::write(&reports, &args.results) {
         eprintln!("loadgen crash: cannot write the results: {e:#}");
         return ExitCode::from(2);
