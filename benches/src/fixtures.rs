@@ -123,6 +123,17 @@ impl Populated {
         })
     }
 
+    /// Saves `k` sessions that expire in a second, then moves the clock past them; returns
+    /// their keys.
+    pub fn expire(&self, k: usize) -> Vec<actix_session::storage::SessionKey> {
+        let state = realistic_state(5);
+        let keys = (0..k)
+            .map(|_| run(self.store.save(state.clone(), &Ttl::seconds(1))).expect("save"))
+            .collect();
+        self.clock.advance(std::time::Duration::from_secs(2));
+        keys
+    }
+
     /// Bytes the data directory takes on disk (allocated blocks), after a flush.
     pub fn disk_bytes(&self) -> anyhow::Result<u64> {
         self.store.flush()?;

@@ -11,8 +11,26 @@ pub struct Ratio {
     pub id: &'static str,
     pub description: &'static str,
     pub value: Option<f64>,
-    pub target: &'static str,
+    pub target: String,
     pub met: Option<bool>,
+}
+
+impl Ratio {
+    /// A ratio that must be at least `bound`.
+    fn at_least(
+        id: &'static str,
+        description: &'static str,
+        value: Option<f64>,
+        bound: f64,
+    ) -> Self {
+        Self {
+            id,
+            description,
+            value,
+            target: format!("≥ {bound}"),
+            met: value.map(|v| v >= bound),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -37,27 +55,24 @@ impl Comparison {
             .find(|r| r.backend == "sled")
             .map(|r| r.login_rate);
         let ratios = vec![
-            Ratio {
-                id: "P5",
-                description: "sled / cookie throughput, same mix",
-                value: ratio(sled, throughput(&runs, "cookie")),
-                target: "≥ 0.85",
-                met: ratio(sled, throughput(&runs, "cookie")).map(|v| v >= 0.85),
-            },
-            Ratio {
-                id: "P6",
-                description: "sled / redis throughput, same mix",
-                value: ratio(sled, throughput(&runs, "redis")),
-                target: "≥ 1.5",
-                met: ratio(sled, throughput(&runs, "redis")).map(|v| v >= 1.5),
-            },
-            Ratio {
-                id: "P8",
-                description: "login phase, sled backend (sessions/s)",
-                value: login,
-                target: "≥ 20000",
-                met: login.map(|v| v >= 20_000.0),
-            },
+            Ratio::at_least(
+                "P5",
+                "sled / cookie throughput, same mix",
+                ratio(sled, throughput(&runs, "cookie")),
+                0.85,
+            ),
+            Ratio::at_least(
+                "P6",
+                "sled / redis throughput, same mix",
+                ratio(sled, throughput(&runs, "redis")),
+                1.5,
+            ),
+            Ratio::at_least(
+                "P8",
+                "login phase, sled backend (sessions/s)",
+                login,
+                20_000.0,
+            ),
         ];
         Self {
             runs,

@@ -219,7 +219,7 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
         .map_err(|panic| {
             format!(
                 "sled panicked opening the directory: {}",
-                panic_text(&panic)
+                conformance::environment::panic_message(&panic)
             )
         })?
         .map_err(|e| format!("the directory does not open: {e}"))?;
@@ -243,14 +243,6 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
     }
     opened.flush().map_err(|e| e.to_string())?;
     Ok((report.faults(), lost))
-}
-
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
 }
 
 /// Writes `crash.json` and `crash.md` into `dir`.

@@ -152,7 +152,7 @@ fn run(args: RunArgs) -> ExitCode {
              Run `cargo run --release -p loadgen -- ...` for figures worth comparing."
         );
     }
-    let pinned = !args.no_pin && run::cores() >= 2;
+    let pinned = run::pins(&args);
     if pinned {
         pin(0); // the server child goes on core 1; threads made from here on inherit core 0
     }
@@ -161,7 +161,7 @@ fn run(args: RunArgs) -> ExitCode {
         tokio::runtime::Builder::new_current_thread()
     } else {
         let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder.worker_threads(run::cores());
+        builder.worker_threads(conformance::environment::cpu_count());
         builder
     };
     let runtime = match builder.enable_all().build() {
@@ -188,7 +188,7 @@ fn redis_for(args: &RunArgs) -> (Option<String>, Option<RedisServer>, Option<Str
         return (Some(url.clone()), None, None);
     }
     // On the server's core, beside the server that uses it, away from the client.
-    let core = (!args.no_pin && run::cores() >= 2).then_some(1);
+    let core = run::pins(args).then_some(1);
     match RedisServer::start_on(core) {
         Ok(server) => (Some(server.url()), Some(server), None),
         Err(why) => (None, None, Some(why.to_string())),

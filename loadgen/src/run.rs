@@ -25,7 +25,7 @@ pub async fn run_one(
     backend: Backend,
     redis_url: Option<String>,
 ) -> anyhow::Result<RunReport> {
-    let pinned = !args.no_pin && cores() >= 2;
+    let pinned = pins(args);
     let mut server = match &args.target {
         Some(_) => None,
         None => Some(ServerChild::spawn(&ServerSpec {
@@ -228,7 +228,9 @@ async fn with_progress<T>(
     }
 }
 
-/// The machine's CPUs (not this process's affinity mask, which is one core once pinned).
-pub fn cores() -> usize {
-    conformance::environment::cpu_count()
+/// Whether client and server go on separate cores (1 for the server and its Redis, 0 for the
+/// client): with two cores or more, unless `--no-pin`. Counts the machine's CPUs, not this
+/// process's affinity mask (one core once the client has pinned itself).
+pub fn pins(args: &RunArgs) -> bool {
+    !args.no_pin && conformance::environment::cpu_count() >= 2
 }

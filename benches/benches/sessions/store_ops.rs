@@ -2,7 +2,6 @@
 
 use actix_session::storage::{generate_session_key, SessionKey, SessionStore};
 use actix_session_sled::decode_record;
-use actix_web::cookie::time::Duration as Ttl;
 use benches::{
     fixtures::{large_state, mix, raw_key, realistic_state, run, state_bytes, Populated, DAY},
     output::Extra,
@@ -127,10 +126,7 @@ fn rewrites(c: &mut Criterion, n: usize, p: &Populated) {
     group.finish();
 
     // Expired but not yet swept: load must check the expiry itself.
-    let expired: Vec<SessionKey> = (0..1024)
-        .map(|_| run(p.store.save(state.clone(), &Ttl::seconds(1))).expect("save"))
-        .collect();
-    p.clock.advance(std::time::Duration::from_secs(2));
+    let expired = p.expire(1024);
     let mut group = c.benchmark_group("load_expired");
     let mut i = 0u64; // kept across samples: every iteration takes a fresh key
     group.bench_function(BenchmarkId::new("store", n), |b| {

@@ -133,13 +133,7 @@ pub fn check<H: Harness>(harness: &H, property: Property, config: &SuiteConfig) 
     outcome
 }
 
-pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "(no message)".to_owned())
-}
+pub(crate) use crate::environment::panic_message;
 
 /// A proptest runner for `config.cases` cases that leaves no regression files behind in the
 /// store author's tree.
