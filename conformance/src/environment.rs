@@ -44,6 +44,13 @@ pub fn today_utc() -> String {
         .to_string()
 }
 
+/// A seed from the clock, for runs that print the seed they used so a failure can be replayed.
+pub fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+}
+
 /// Pins the calling thread (and every thread it creates afterwards) to one CPU core. Unlike
 /// helpers that only accept the cores of the current affinity mask, this moves a thread that
 /// inherited a mask excluding `core` (a child of a pinned process) onto it.

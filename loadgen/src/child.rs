@@ -25,6 +25,31 @@ pub struct ServerSpec {
     pub redis_url: Option<String>,
     pub workers: usize,
     pub pin_core: Option<usize>,
+    /// The cookie signing key's file (default: the server generates a key).
+    pub key_file: Option<PathBuf>,
+    /// How the session cookie is protected.
+    pub security: crate::cookies::Security,
+    /// `--durability every-write` for the sled backend (default: periodic).
+    pub every_write: bool,
+    /// Where the server's stderr (its logs) goes, at which `RUST_LOG` (default: inherited).
+    pub log: Option<(PathBuf, String)>,
+}
+
+impl ServerSpec {
+    /// The plain server: a generated key, logs to this process's stderr.
+    pub fn new(backend: Backend) -> Self {
+        Self {
+            backend,
+            data_dir: None,
+            redis_url: None,
+            workers: 1,
+            pin_core: None,
+            key_file: None,
+            every_write: false,
+            security: crate::cookies::Security::Private,
+            log: None,
+        }
+    }
 }
 
 impl ServerChild {
@@ -41,8 +66,24 @@ impl ServerChild {
                 "127.0.0.1:0",
             ])
             .args(["--workers", &spec.workers.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stdout(Stdio::piped());
+        match &spec.log {
+            Some((path, filter)) => {
+                command
+                    .stderr(std::fs::File::create(path)?)
+                    .env("RUST_LOG", filter);
+            }
+            None => {
+                command.stderr(Stdio::inherit());
+            }
+        }
+        command.args(["--cookie-security", spec.security.name()]);
+        if spec.every_write {
+            command.args(["--durability", "every-write"]);
+        }
+        if let Some(path) = &spec.key_file {
+            command.arg("--key-file").arg(path);
+        }
         if let Some(dir) = &spec.data_dir {
             command.arg("--data-dir").arg(dir);
         }

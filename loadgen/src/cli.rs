@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{mix::Mix, server::Backend};
+use crate::{cookies::Security, mix::Mix, server::Backend};
 
 /// Drive an actix-web session server with N sessions, each with its own cookie, and check every
 /// answer. With no subcommand: start the example server as a child process, log N sessions in,
@@ -24,9 +24,35 @@ pub enum Command {
     Serve(ServeArgs),
     /// Kill a writer with SIGKILL at random moments and check what the sled store kept.
     Crash(CrashArgs),
+    /// Send hostile requests (malformed, tampered, oversized, non-UTF-8 cookies) and check that
+    /// the server neither fails nor hands out another session's data.
+    Hostile(HostileArgs),
+    /// Damage session records on disk and fill the disk under the example server; check that
+    /// it answers clearly and loses nothing.
+    DiskFaults(DiskFaultArgs),
+    /// Write `reliability.md` from the crash, hostile, disk-fault and soak runs' JSON.
+    Reliability(ReliabilityArgs),
     /// The writer process of `crash` (not for direct use).
     #[command(hide = true)]
     CrashWriter(CrashWriterArgs),
+}
+
+/// When the sled backend's writes reach the disk (`actix_session_sled::Durability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DurabilityArg {
+    /// Acknowledged from memory, flushed every 500 ms.
+    Periodic,
+    /// Acknowledged once flushed to disk.
+    EveryWrite,
+}
+
+impl From<DurabilityArg> for actix_session_sled::Durability {
+    fn from(d: DurabilityArg) -> Self {
+        match d {
+            DurabilityArg::Periodic => Self::Periodic,
+            DurabilityArg::EveryWrite => Self::EveryWrite,
+        }
+    }
 }
 
 /// Which durability modes the crash test runs.
@@ -57,6 +83,48 @@ pub struct CrashArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct HostileArgs {
+    /// Hostile requests to send.
+    #[arg(long, default_value_t = 100_000)]
+    pub requests: u64,
+    /// Real sessions logged in first, whose cookies the hostile requests are made from.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub sessions: u64,
+    /// Connections sending at once.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub concurrency: u64,
+    /// Backend of the example server.
+    #[arg(long, value_enum, default_value_t = Backend::Sled)]
+    pub backend: Backend,
+    /// Cookie protection of the servers attacked: each gets an equal share of the requests.
+    #[arg(long, value_enum, num_args = 1.., default_values_t = [Security::Private, Security::Signed])]
+    pub cookie_security: Vec<Security>,
+    /// Seed of the hostile requests (default: from the clock).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where `hostile.json` and `hostile.md` go.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiskFaultArgs {
+    /// Where `disk-faults.json` and `disk-faults.md` go.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReliabilityArgs {
+    /// Where `crash.json`, `hostile.json` and `disk-faults.json` are, and `reliability.md` goes.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// The soak run's `--results` directory.
+    #[arg(long, default_value = "results/soak")]
+    pub soak: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
 pub struct CrashWriterArgs {
     #[arg(long)]
     pub dir: PathBuf,
@@ -79,6 +147,9 @@ pub struct ServeArgs {
     /// Directory of the sled database (default: a temp dir removed at exit).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// When the sled backend's writes reach the disk.
+    #[arg(long, value_enum, default_value_t = DurabilityArg::Periodic)]
+    pub durability: DurabilityArg,
     /// Redis to use (default: a redis-server started on a free loopback port).
     #[arg(long)]
     pub redis_url: Option<String>,
@@ -88,6 +159,13 @@ pub struct ServeArgs {
     /// Pin the server to this CPU core.
     #[arg(long)]
     pub pin_core: Option<usize>,
+    /// How the session cookie is protected.
+    #[arg(long, value_enum, default_value_t = Security::Private)]
+    pub cookie_security: Security,
+    /// Read the cookie signing key (64 bytes or more) from this file instead of generating one:
+    /// servers that share it accept each other's cookies, and a test can forge valid ones.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -135,6 +213,10 @@ pub struct RunArgs {
     /// Do not pin client and server to separate cores.
     #[arg(long)]
     pub no_pin: bool,
+    /// Fail the run when the server's RSS over the measured phase spreads by more than this many
+    /// percent ((max - min) / min): the soak's check that memory stays flat after the warm-up.
+    #[arg(long)]
+    pub max_rss_spread: Option<f64>,
     /// Exit non-zero if any violation or error is seen (for CI).
     #[arg(long)]
     pub strict: bool,

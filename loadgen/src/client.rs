@@ -110,6 +110,11 @@ impl Target {
         })
     }
 
+    /// The server's socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// A connection of one's own (opened on first use, reopened after a failure).
     pub fn connect(&self) -> Conn {
         Conn {

@@ -92,6 +92,8 @@ pub struct CrashReport {
     pub open_failures: Vec<String>,
     pub max_lost_in_a_cycle: u64,
     pub seed: u64,
+    /// The command, build, machine and date of the run.
+    pub provenance: String,
 }
 
 impl CrashReport {
@@ -119,6 +121,7 @@ pub fn run(
     let mut report = CrashReport {
         durability: name.to_owned(),
         seed,
+        provenance: crate::report::provenance(),
         ..CrashReport::default()
     };
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -251,15 +254,8 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("crash.json"), serde_json::to_vec_pretty(reports)?)?;
     let mut md = String::new();
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
     let _ = writeln!(md, "# Crash test\n");
-    let _ = writeln!(
-        md,
-        "Command: `{command}`. Build: {}. Machine: {}. Date: {}.\n",
-        crate::report::build_profile(),
-        conformance::environment::machine_summary(),
-        conformance::environment::today_utc()
-    );
+    let _ = writeln!(md, "{}\n", crate::report::provenance());
     let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment (30–400 ms after its first write); reopen; `verify()`; check every acknowledged write.\n");
     let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | verify faults | failed opens | seed |");
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");

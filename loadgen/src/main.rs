@@ -5,15 +5,20 @@ mod child;
 mod cli;
 mod client;
 mod compare;
+mod cookies;
 mod crash;
+mod faults;
+mod hostile;
 mod mix;
 mod phases;
 mod plot;
+mod reliability;
 mod report;
 mod run;
 mod server;
 mod sessions;
 mod stats;
+mod wire;
 
 use std::{path::Path, process::ExitCode};
 
@@ -35,10 +40,15 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
+        // Colours for a terminal only: a log captured to a file is read by people and tests.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match cli.command {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Crash(args)) => crash_test(&args),
+        Some(Command::Hostile(args)) => hostile::main(&args),
+        Some(Command::DiskFaults(args)) => faults::main(&args),
+        Some(Command::Reliability(args)) => reliability::main(&args),
         Some(Command::CrashWriter(args)) => {
             let durability = match args.durability {
                 cli::CrashMode::Periodic => actix_session_sled::Durability::Periodic,
@@ -59,11 +69,9 @@ fn main() -> ExitCode {
 /// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
 fn crash_test(args: &cli::CrashArgs) -> ExitCode {
     use actix_session_sled::Durability;
-    let seed = args.seed.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64)
-    });
+    let seed = args
+        .seed
+        .unwrap_or_else(conformance::environment::clock_seed);
     let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
     let work_dir = match (&args.dir, &temp) {
         (Some(dir), _) => dir.clone(),
@@ -132,9 +140,23 @@ fn serve(args: ServeArgs) -> ExitCode {
         pin(core);
     }
     let result = actix_web::rt::System::new().block_on(async move {
-        let store =
-            BackendStore::open(args.backend, args.data_dir.clone(), args.redis_url.clone()).await?;
-        server::serve(store, &args.addr, args.workers).await
+        let key = match &args.key_file {
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read the key file: {e}"))?;
+                actix_web::cookie::Key::try_from(bytes.as_slice())
+                    .map_err(|_| anyhow::anyhow!("the key file must hold 64 bytes or more"))?
+            }
+            None => actix_web::cookie::Key::generate(),
+        };
+        let store = BackendStore::open(
+            args.backend,
+            args.data_dir.clone(),
+            args.durability.into(),
+            args.redis_url.clone(),
+        )
+        .await?;
+        server::serve(store, &args.addr, args.workers, key, args.cookie_security).await
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

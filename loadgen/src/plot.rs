@@ -10,11 +10,18 @@ const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
 const RED: RGBColor = RGBColor(214, 39, 40);
 
-/// Throughput per second above, p50 and p99 (corrected, ms) below.
+/// Throughput per second above, p50 and p99 (corrected, ms) below, and the server's resident
+/// memory under them when it was sampled.
 pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
-    let root = SVGBackend::new(path, (1000, 640)).into_drawing_area();
+    let with_rss = !report.server_rss_samples.is_empty();
+    let height = if with_rss { 960 } else { 640 };
+    let root = SVGBackend::new(path, (1000, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let (top, bottom) = root.split_vertically(320);
+    let (top, rest) = root.split_vertically(320);
+    let (bottom, rss_area) = rest.split_vertically(320);
+    if with_rss {
+        server_rss(report, &rss_area)?;
+    }
     let seconds = report.timeline.len().max(1) as f64;
     let max_rps = report
         .timeline
@@ -79,6 +86,41 @@ pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
         .background_style(WHITE.mix(0.8))
         .draw()?;
     root.present()?;
+    Ok(())
+}
+
+/// The server's RSS from the start of the warm-up (negative seconds) to the end.
+fn server_rss<DB: DrawingBackend>(
+    report: &RunReport,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let samples = &report.server_rss_samples;
+    let first = samples.first().map_or(0.0, |s| s.second.min(0.0));
+    let last = samples.last().map_or(1.0, |s| s.second.max(1.0));
+    let top = samples.iter().map(|s| s.bytes).max().unwrap_or(1) as f64 / 1e6;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            "server resident memory (MB); the warm-up is left of 0",
+            ("sans-serif", 20),
+        )
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(70)
+        .build_cartesian_2d(first..last, 0f64..top * 1.1)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_desc("second of the measured phase")
+        .y_desc("MB")
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        samples.iter().map(|s| (s.second, s.bytes as f64 / 1e6)),
+        ORANGE.stroke_width(2),
+    ))?;
     Ok(())
 }
 

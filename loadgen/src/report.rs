@@ -27,6 +27,14 @@ pub struct Latency {
     pub uncorrected: Percentiles,
 }
 
+/// The server's resident memory at one moment.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RssSample {
+    /// Second of the measured phase; negative during the warm-up.
+    pub second: f64,
+    pub bytes: u64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
     pub second: usize,
@@ -63,7 +71,12 @@ pub struct RunReport {
     pub client_cpu_s: f64,
     pub client_max_rss_bytes: u64,
     pub server_rss_bytes: Option<u64>,
-    pub server_rss_samples: Vec<u64>,
+    /// One sample a second from the start of the warm-up.
+    pub server_rss_samples: Vec<RssSample>,
+    /// (max - min) / min of the server's RSS over the measured phase.
+    pub server_rss_spread: Option<f64>,
+    /// The most `server_rss_spread` may be for the run to count as clean (`--max-rss-spread`).
+    pub max_rss_spread: Option<f64>,
     pub server_exit: Option<String>,
     pub timeline: Vec<Point>,
     pub outcome: Outcome,
@@ -107,6 +120,8 @@ impl RunReport {
             client_max_rss_bytes: 0,
             server_rss_bytes: None,
             server_rss_samples: Vec::new(),
+            server_rss_spread: None,
+            max_rss_spread: args.max_rss_spread.map(|percent| percent / 100.0),
             server_exit: None,
             timeline: Vec::new(),
             outcome: Outcome::Completed,
@@ -128,14 +143,29 @@ impl RunReport {
         self.client_max_rss_bytes = max_rss;
     }
 
-    pub fn sample_server_rss(&mut self, rss: Option<u64>) {
-        if let Some(rss) = rss {
-            // One sample a second for up to an hour.
-            if self.server_rss_samples.len() < 3_600 {
-                self.server_rss_samples.push(rss);
+    /// Records the server's RSS at `second` of the measured phase (negative in the warm-up).
+    pub fn sample_server_rss(&mut self, second: f64, rss: Option<u64>) {
+        if let Some(bytes) = rss {
+            // One sample a second for up to two hours.
+            if self.server_rss_samples.len() < 7_200 {
+                self.server_rss_samples.push(RssSample { second, bytes });
             }
-            self.server_rss_bytes = self.server_rss_bytes.max(Some(rss));
+            self.server_rss_bytes = self.server_rss_bytes.max(Some(bytes));
         }
+    }
+
+    /// The measured phase's RSS samples: (first, min, max, last), in bytes.
+    pub fn measured_rss(&self) -> Option<(u64, u64, u64, u64)> {
+        let measured: Vec<u64> = self
+            .server_rss_samples
+            .iter()
+            .filter(|s| s.second >= 0.0)
+            .map(|s| s.bytes)
+            .collect();
+        let (first, last) = (*measured.first()?, *measured.last()?);
+        let min = measured.iter().copied().min()?;
+        let max = measured.iter().copied().max()?;
+        Some((first, min, max, last))
     }
 
     /// Fills in what the merged recorder saw.
@@ -173,6 +203,9 @@ impl RunReport {
             into.insert(failure.name().to_owned(), *n);
         }
         self.violation_examples = recorder.examples.clone();
+        self.server_rss_spread = self
+            .measured_rss()
+            .map(|(_, min, max, _)| (max - min) as f64 / min.max(1) as f64);
         self.total_errors = recorder.count(false);
         self.total_violations = recorder.count(true);
         self.timeline = timeline
@@ -193,6 +226,16 @@ impl RunReport {
             && self.total_errors == 0
             && self.total_violations == 0
             && self.distinct_sessions == self.sessions
+            && self.rss_within_limit()
+    }
+
+    /// Whether the server's memory stayed within `--max-rss-spread` (true when no limit is set;
+    /// false when one is set but nothing was measured).
+    pub fn rss_within_limit(&self) -> bool {
+        match self.max_rss_spread {
+            None => true,
+            Some(limit) => self.server_rss_spread.is_some_and(|spread| spread <= limit),
+        }
     }
 
     /// The Markdown summary (`latest.md`).
@@ -286,6 +329,24 @@ impl RunReport {
                     b as f64 / 1e6
                 ))
         );
+        if let Some((first, min, max, last)) = self.measured_rss() {
+            let mb = |b: u64| b as f64 / 1e6;
+            let _ = writeln!(
+                md,
+                "| server memory over the measured phase (RSS, {} samples) | first {:.0} MB · min {:.0} · max {:.0} · last {:.0}; spread (max − min) / min {:.1} %{} |",
+                self.server_rss_samples.iter().filter(|s| s.second >= 0.0).count(),
+                mb(first),
+                mb(min),
+                mb(max),
+                mb(last),
+                self.server_rss_spread.unwrap_or(0.0) * 100.0,
+                self.max_rss_spread.map_or(String::new(), |limit| format!(
+                    " (limit {:.0} %: {})",
+                    limit * 100.0,
+                    if self.rss_within_limit() { "within" } else { "**exceeded**" }
+                ))
+            );
+        }
         for example in &self.violation_examples {
             let _ = writeln!(md, "\n- {example}");
         }
@@ -302,6 +363,17 @@ fn join(map: &BTreeMap<String, u64>) -> String {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The line a results file opens with: the command that made it, the build, the machine, the date.
+pub fn provenance() -> String {
+    format!(
+        "Command: `{}`. Build: {}. Machine: {}. Date: {}.",
+        std::env::args().collect::<Vec<_>>().join(" "),
+        build_profile(),
+        conformance::environment::machine_summary(),
+        conformance::environment::today_utc()
+    )
 }
 
 pub fn build_profile() -> &'static str {

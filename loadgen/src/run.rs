@@ -29,11 +29,11 @@ pub async fn run_one(
     let mut server = match &args.target {
         Some(_) => None,
         None => Some(ServerChild::spawn(&ServerSpec {
-            backend,
             data_dir: args.data_dir.clone(),
             redis_url,
             workers: args.server_workers,
             pin_core: pinned.then_some(1),
+            ..ServerSpec::new(backend)
         })?),
     };
     let base = match (&args.target, &server) {
@@ -154,7 +154,11 @@ async fn drive(
                 return Outcome::ServerDied;
             }
             if ticks.is_multiple_of(4) {
-                report.sample_server_rss(server.rss_bytes());
+                let second = match shared.measure_start.get() {
+                    Some(measure_start) => measure_start.elapsed().as_secs_f64(),
+                    None => start.elapsed().as_secs_f64() - warmup.as_secs_f64(),
+                };
+                report.sample_server_rss(second, server.rss_bytes());
             }
         }
         ticks += 1;
@@ -183,7 +187,7 @@ async fn drive(
 }
 
 /// Polls `GET /health` until the server answers (10 s at most).
-async fn wait_until_up(base: &str) -> anyhow::Result<()> {
+pub async fn wait_until_up(base: &str) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(2))

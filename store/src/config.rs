@@ -29,6 +29,12 @@ pub type KeyGenerator = Arc<dyn Fn() -> SessionKey + Send + Sync>;
 /// The default limit on encoded state size: 64 KiB.
 pub const DEFAULT_MAX_STATE_BYTES: usize = 64 * 1024;
 
+/// The default name of the tree that holds the session records.
+pub const DEFAULT_DATA_TREE: &str = "sessions";
+
+/// The default name of the tree that holds the expiry index.
+pub const DEFAULT_INDEX_TREE: &str = "sessions_by_expiry";
+
 /// The default number of index entries one sweep batch visits.
 pub const DEFAULT_SWEEP_BATCH: usize = 1_000;
 
@@ -58,6 +64,7 @@ pub(crate) struct Options {
 pub struct Builder {
     db: sled::Db,
     options: Options,
+    reopen_from: Option<std::path::PathBuf>,
 }
 
 impl Builder {
@@ -65,15 +72,22 @@ impl Builder {
         Self {
             db,
             options: Options {
-                data_tree: "sessions".to_owned(),
-                index_tree: "sessions_by_expiry".to_owned(),
+                data_tree: DEFAULT_DATA_TREE.to_owned(),
+                index_tree: DEFAULT_INDEX_TREE.to_owned(),
                 durability: Durability::default(),
                 max_state_bytes: DEFAULT_MAX_STATE_BYTES,
                 sweep_batch: DEFAULT_SWEEP_BATCH,
                 clock: Arc::new(SystemClock),
                 key_generator: Arc::new(generate_session_key),
             },
+            reopen_from: None,
         }
+    }
+
+    /// The directory the database was opened from, to reopen it after an I/O error.
+    pub(crate) fn reopen_from(mut self, path: std::path::PathBuf) -> Self {
+        self.reopen_from = Some(path);
+        self
     }
 
     /// Names the trees that hold the records and the expiry index (defaults: `sessions`,
@@ -120,7 +134,7 @@ impl Builder {
 
     /// Opens the trees and returns the store.
     pub fn build(self) -> Result<SledSessionStore, Error> {
-        SledSessionStore::from_parts(self.db, self.options)
+        SledSessionStore::from_parts(self.db, self.options, self.reopen_from)
     }
 }
 

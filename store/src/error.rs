@@ -27,6 +27,13 @@ pub enum Error {
         limit: usize,
     },
 
+    /// sled reported an I/O error (a full disk, say) and the database is being reopened; the
+    /// operation was not done. Try again shortly.
+    #[error(
+        "the session database hit an I/O error and is being reopened; the operation was not done"
+    )]
+    Reopening,
+
     /// Every generated key was already taken.
     #[error("could not find an unused session key after {attempts} attempts")]
     KeyCollision {

@@ -80,6 +80,7 @@
 mod clock;
 mod config;
 mod error;
+mod handles;
 mod index;
 mod record;
 mod session_store;
@@ -88,7 +89,10 @@ mod sweep;
 mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{Builder, Durability, KeyGenerator, DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH};
+pub use config::{
+    Builder, Durability, KeyGenerator, DEFAULT_DATA_TREE, DEFAULT_INDEX_TREE,
+    DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH,
+};
 pub use error::Error;
 pub use record::{decode_record, DecodedRecord, RecordError, SessionState, FORMAT_VERSION};
 pub use store::SledSessionStore;

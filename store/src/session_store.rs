@@ -17,7 +17,9 @@ impl SledSessionStore {
     /// Under `EveryWrite`, waits until everything written so far is on disk.
     async fn persist(&self) -> Result<(), Error> {
         if self.inner.options.durability == Durability::EveryWrite {
-            self.inner.db.flush_async().await?;
+            let trees = self.inner.handles.current()?;
+            let flushed = trees.db.flush_async().await.map_err(Error::from);
+            self.inner.handles.check(&trees, flushed)?;
         }
         Ok(())
     }

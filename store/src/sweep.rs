@@ -22,6 +22,7 @@ use std::{
 };
 
 use crate::{
+    handles::Trees,
     index,
     record::{self, decode_header, Header},
     Error, SledSessionStore,
@@ -65,84 +66,87 @@ impl SledSessionStore {
         let start = after.map_or(Bound::Unbounded, Bound::Excluded);
         let end =
             index::first_not_due(now_ms).map_or(Bound::Unbounded, |b| Bound::Excluded(b.to_vec()));
-        let mut outcome = BatchOutcome::default();
-        for entry in self.inner.index.range::<Vec<u8>, _>((start, end)) {
-            let (entry, _) = entry?;
-            outcome.visited += 1;
-            if self.sweep_entry(&entry, now_ms)? {
-                outcome.removed += 1;
-            }
-            if outcome.visited == limit {
-                return Ok((outcome, Some(entry.to_vec())));
-            }
-        }
-        Ok((outcome, None))
-    }
-
-    /// Handles one due entry; true when it removed an expired session.
-    fn sweep_entry(&self, entry: &[u8], now_ms: u64) -> Result<bool, Error> {
-        let inner = &*self.inner;
-        let Some((filed_at_ms, key)) = index::split_entry(entry) else {
-            inner.index.remove(entry)?;
-            return Ok(false);
-        };
-        let Some(current) = inner.data.get(key)? else {
-            inner.index.remove(entry)?;
-            return Ok(false);
-        };
-        let header = match decode_header(&current) {
-            Ok(header) => header,
-            Err(error) => {
-                tracing::warn!(%error, "sweep removed a session record that does not decode");
-                if inner
-                    .data
-                    .compare_and_swap(key, Some(&current), None::<&[u8]>)?
-                    .is_ok()
-                {
-                    inner.index.remove(entry)?;
+        self.with_trees(|trees| {
+            let mut outcome = BatchOutcome::default();
+            for entry in trees.index.range::<Vec<u8>, _>((start, end)) {
+                let (entry, _) = entry?;
+                outcome.visited += 1;
+                if sweep_entry(trees, &entry, now_ms)? {
+                    outcome.removed += 1;
                 }
-                return Ok(false);
+                if outcome.visited == limit {
+                    return Ok((outcome, Some(entry.to_vec())));
+                }
             }
-        };
-        if header.is_expired(now_ms) {
-            let deleted = inner
+            Ok((outcome, None))
+        })
+    }
+}
+
+/// Handles one due entry; true when it removed an expired session.
+fn sweep_entry(inner: &Trees, entry: &[u8], now_ms: u64) -> Result<bool, Error> {
+    let Some((filed_at_ms, key)) = index::split_entry(entry) else {
+        inner.index.remove(entry)?;
+        return Ok(false);
+    };
+    let Some(current) = inner.data.get(key)? else {
+        inner.index.remove(entry)?;
+        return Ok(false);
+    };
+    let header = match decode_header(&current) {
+        Ok(header) => header,
+        Err(error) => {
+            tracing::warn!(%error, "sweep removed a session record that does not decode");
+            if inner
                 .data
                 .compare_and_swap(key, Some(&current), None::<&[u8]>)?
-                .is_ok();
-            if deleted {
+                .is_ok()
+            {
                 inner.index.remove(entry)?;
-                if header.indexed_at_ms != filed_at_ms {
-                    inner
-                        .index
-                        .remove(index::entry_key(header.indexed_at_ms, key))?;
-                }
             }
-            return Ok(deleted);
-        }
-        if header.indexed_at_ms != filed_at_ms {
-            inner.index.remove(entry)?;
             return Ok(false);
         }
-        // Live and filed here: the entry lagged behind an extension. New entry first, then
-        // the record that points at it, then the old entry.
-        inner
-            .index
-            .insert(index::entry_key(header.expires_at_ms, key), &[])?;
-        let refiled = Header {
-            indexed_at_ms: header.expires_at_ms,
-            ..header
-        };
-        let updated = record::encode(refiled, record::state_bytes(&current));
-        if inner
+    };
+    if header.is_expired(now_ms) {
+        let deleted = inner
             .data
-            .compare_and_swap(key, Some(&current), Some(updated))?
-            .is_ok()
-        {
+            .compare_and_swap(key, Some(&current), None::<&[u8]>)?
+            .is_ok();
+        if deleted {
             inner.index.remove(entry)?;
+            if header.indexed_at_ms != filed_at_ms {
+                inner
+                    .index
+                    .remove(index::entry_key(header.indexed_at_ms, key))?;
+            }
         }
-        Ok(false)
+        return Ok(deleted);
     }
+    if header.indexed_at_ms != filed_at_ms {
+        inner.index.remove(entry)?;
+        return Ok(false);
+    }
+    // Live and filed here: the entry lagged behind an extension. New entry first, then
+    // the record that points at it, then the old entry.
+    inner
+        .index
+        .insert(index::entry_key(header.expires_at_ms, key), &[])?;
+    let refiled = Header {
+        indexed_at_ms: header.expires_at_ms,
+        ..header
+    };
+    let updated = record::encode(refiled, record::state_bytes(&current));
+    if inner
+        .data
+        .compare_and_swap(key, Some(&current), Some(updated))?
+        .is_ok()
+    {
+        inner.index.remove(entry)?;
+    }
+    Ok(false)
+}
 
+impl SledSessionStore {
     /// Starts a background thread that sweeps every `interval`, one bounded batch
     /// ([`Builder::sweep_batch`](crate::Builder::sweep_batch) entries) at a time so that
     /// requests never wait behind a long sweep. When a batch comes back full, the next one

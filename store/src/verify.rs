@@ -39,40 +39,41 @@ impl SledSessionStore {
     /// Walks every record and every index entry and counts inconsistencies. Reads the whole
     /// store: meant for start-up checks and tests on a quiescent store, not for request paths.
     pub fn verify(&self) -> Result<VerifyReport, Error> {
-        let inner = &*self.inner;
-        let mut report = VerifyReport::default();
-        for item in inner.data.iter() {
-            let (key, bytes) = item?;
-            report.records += 1;
-            match decode_header(&bytes) {
-                Err(_) => report.corrupt_records += 1,
-                Ok(header) => {
-                    if decode_state(&bytes).is_err() {
-                        report.corrupt_records += 1;
-                    }
-                    let entry = index::entry_key(header.indexed_at_ms, &key);
-                    if !inner.index.contains_key(entry)? {
-                        report.unindexed_records += 1;
-                    }
-                }
-            }
-        }
-        for item in inner.index.iter() {
-            let (entry, _) = item?;
-            report.index_entries += 1;
-            let Some((filed_at_ms, key)) = index::split_entry(&entry) else {
-                report.dangling_index_entries += 1;
-                continue;
-            };
-            match inner.data.get(key)? {
-                None => report.dangling_index_entries += 1,
-                Some(bytes) => {
-                    if decode_header(&bytes).is_ok_and(|h| h.indexed_at_ms != filed_at_ms) {
-                        report.stale_index_entries += 1;
+        self.with_trees(|inner| {
+            let mut report = VerifyReport::default();
+            for item in inner.data.iter() {
+                let (key, bytes) = item?;
+                report.records += 1;
+                match decode_header(&bytes) {
+                    Err(_) => report.corrupt_records += 1,
+                    Ok(header) => {
+                        if decode_state(&bytes).is_err() {
+                            report.corrupt_records += 1;
+                        }
+                        let entry = index::entry_key(header.indexed_at_ms, &key);
+                        if !inner.index.contains_key(entry)? {
+                            report.unindexed_records += 1;
+                        }
                     }
                 }
             }
-        }
-        Ok(report)
+            for item in inner.index.iter() {
+                let (entry, _) = item?;
+                report.index_entries += 1;
+                let Some((filed_at_ms, key)) = index::split_entry(&entry) else {
+                    report.dangling_index_entries += 1;
+                    continue;
+                };
+                match inner.data.get(key)? {
+                    None => report.dangling_index_entries += 1,
+                    Some(bytes) => {
+                        if decode_header(&bytes).is_ok_and(|h| h.indexed_at_ms != filed_at_ms) {
+                            report.stale_index_entries += 1;
+                        }
+                    }
+                }
+            }
+            Ok(report)
+        })
     }
 }

@@ -3,7 +3,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use actix_session::storage::RedisSessionStore;
-use actix_session_sled::{SledSessionStore, SweeperHandle};
+use actix_session_sled::{Durability, SledSessionStore, SweeperHandle};
 use conformance::{redis_server::RedisServer, MemoryStore};
 use serde::Serialize;
 
@@ -63,11 +63,12 @@ pub enum BackendStore {
 }
 
 impl BackendStore {
-    /// Opens `backend`: sled in `data_dir` or a temp dir; Redis at `redis_url` or on a
-    /// `redis-server` started here on a free loopback port.
+    /// Opens `backend`: sled in `data_dir` or a temp dir, with `durability`; Redis at
+    /// `redis_url` or on a `redis-server` started here on a free loopback port.
     pub async fn open(
         backend: Backend,
         data_dir: Option<PathBuf>,
+        durability: Durability,
         redis_url: Option<String>,
     ) -> anyhow::Result<Self> {
         Ok(match backend {
@@ -79,7 +80,9 @@ impl BackendStore {
                         (dir.path().to_owned(), Some(dir))
                     }
                 };
-                let store = SledSessionStore::open(&path)?;
+                let store = SledSessionStore::builder_at(&path)?
+                    .durability(durability)
+                    .build()?;
                 let sweeper = store.spawn_sweeper(Duration::from_secs(1));
                 BackendStore::Sled {
                     store,

@@ -19,6 +19,8 @@ use actix_session::{storage::SessionStore, Session, SessionMiddleware};
 use actix_web::{cookie::Key, web, App, HttpResponse, HttpServer};
 use serde::Deserialize;
 
+use crate::cookies::Security;
+
 pub use backend::{Backend, BackendStore};
 
 #[derive(Deserialize)]
@@ -86,6 +88,7 @@ async fn health() -> HttpResponse {
 fn app_with<S: SessionStore + 'static>(
     store: S,
     key: Key,
+    security: Security,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -99,6 +102,7 @@ fn app_with<S: SessionStore + 'static>(
         .wrap(
             SessionMiddleware::builder(store, key)
                 .cookie_secure(false)
+                .cookie_content_security(security.into())
                 .build(),
         )
         .route("/login", web::post().to(login))
@@ -126,23 +130,41 @@ fn announce(bound: &[std::net::SocketAddr], requested: &str) {
     println!("listening on {addr}");
 }
 
-/// Binds `addr`, prints `listening on ADDR` on stdout and serves until stopped.
-pub async fn serve(store: BackendStore, addr: &str, workers: usize) -> anyhow::Result<()> {
-    let key = Key::generate();
+/// Binds `addr` with cookies sealed by `key` as `security` says, prints `listening on ADDR` on stdout and serves until stopped.
+pub async fn serve(
+    store: BackendStore,
+    addr: &str,
+    workers: usize,
+    key: Key,
+    security: Security,
+) -> anyhow::Result<()> {
     match store {
         BackendStore::Sled { store, .. } => {
-            run_server!(move || app_with(store.clone(), key.clone()), addr, workers)
+            run_server!(
+                move || app_with(store.clone(), key.clone(), security),
+                addr,
+                workers
+            )
         }
         BackendStore::Redis { store, .. } => {
-            run_server!(move || app_with(store.clone(), key.clone()), addr, workers)
+            run_server!(
+                move || app_with(store.clone(), key.clone(), security),
+                addr,
+                workers
+            )
         }
         BackendStore::Memory(store) => {
-            run_server!(move || app_with(store.clone(), key.clone()), addr, workers)
+            run_server!(
+                move || app_with(store.clone(), key.clone(), security),
+                addr,
+                workers
+            )
         }
         BackendStore::Cookie => run_server!(
             move || app_with(
                 actix_session::storage::CookieSessionStore::default(),
-                key.clone()
+                key.clone(),
+                security
             ),
             addr,
             workers

@@ -1,0 +1,176 @@
+//! `loadgen disk-faults`: the example server on a damaged and on a full disk.
+//!
+//! See `corrupt.rs` (records damaged in the tree) and `full_disk.rs` (a tmpfs filled up, then
+//! freed). Writes `disk-faults.json` and `disk-faults.md`.
+
+mod corrupt;
+mod full_disk;
+
+use std::{fmt::Write as _, process::ExitCode};
+
+use serde::Serialize;
+
+use crate::cli::DiskFaultArgs;
+use corrupt::CorruptOutcome;
+use full_disk::FullDiskOutcome;
+
+#[derive(Debug, Serialize)]
+pub struct DiskFaultReport {
+    pub corrupt_record: CorruptOutcome,
+    pub full_disk: Option<FullDiskOutcome>,
+    /// Why the full-disk test did not run, when it did not.
+    pub full_disk_skipped: Option<String>,
+    pub provenance: String,
+}
+
+impl DiskFaultReport {
+    fn passed(&self) -> bool {
+        self.corrupt_record.passed() && self.full_disk.as_ref().is_none_or(FullDiskOutcome::passed)
+    }
+}
+
+pub fn main(args: &DiskFaultArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("loadgen disk-faults: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = match runtime.block_on(run()) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("loadgen disk-faults: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let markdown = markdown(&report);
+    eprint!("{markdown}");
+    let written = std::fs::create_dir_all(&args.results)
+        .and_then(|()| {
+            std::fs::write(
+                args.results.join("disk-faults.json"),
+                serde_json::to_vec_pretty(&report).unwrap_or_default(),
+            )
+        })
+        .and_then(|()| std::fs::write(args.results.join("disk-faults.md"), &markdown));
+    if let Err(e) = written {
+        eprintln!("loadgen disk-faults: cannot write the results: {e}");
+        return ExitCode::from(2);
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+async fn run() -> anyhow::Result<DiskFaultReport> {
+    let work = tempfile::Builder::new()
+        .prefix("loadgen-disk-faults-")
+        .tempdir()?;
+    eprintln!("disk-faults: damaging records in the tree");
+    let corrupt_record = corrupt::run(work.path()).await?;
+    eprintln!("disk-faults: filling the disk");
+    let (full_disk, full_disk_skipped) = match full_disk::run(work.path()).await? {
+        Ok(outcome) => (Some(outcome), None),
+        Err(reason) => {
+            eprintln!("disk-faults: SKIPPED the full-disk test: {reason}");
+            (None, Some(reason))
+        }
+    };
+    Ok(DiskFaultReport {
+        corrupt_record,
+        full_disk,
+        full_disk_skipped,
+        provenance: crate::report::provenance(),
+    })
+}
+
+fn markdown(report: &DiskFaultReport) -> String {
+    let mut md = String::new();
+    let verdict = |passed: bool| if passed { "pass" } else { "**FAIL**" };
+    let _ = writeln!(md, "# Disk faults\n\n{}\n", report.provenance);
+    let c = &report.corrupt_record;
+    let _ = writeln!(
+        md,
+        "## A corrupted record: {}\n\nThe server wrote sessions and stopped; records were damaged in the sled tree; the server started again on the same directory.\n",
+        verdict(c.passed())
+    );
+    let _ = writeln!(
+        md,
+        "| damage | GET /counter | POST /counter | POST /login |\n|---|---|---|---|"
+    );
+    for v in &c.victims {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            v.damage, v.read, v.increment, v.login_again
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nOther sessions intact: {} of {}. `LoadError::Deserialization` warnings logged: {}. Session keys in the logs: {}.\n",
+        c.others_intact, c.others, c.deserialization_warnings, if c.key_in_logs { "**yes**" } else { "none" }
+    );
+    match (&report.full_disk, &report.full_disk_skipped) {
+        (Some(f), _) => {
+            let _ = writeln!(
+                md,
+                "## A full disk: {}\n\nThe server (sled, `EveryWrite`) on a 32 MiB tmpfs; a filler file took the free space but {} KiB; logins until one failed; the filler removed.\n",
+                verdict(f.passed()),
+                512
+            );
+            let statuses: Vec<String> = f
+                .while_full
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            let _ = writeln!(md, "| check | result |\n|---|---|");
+            let _ = writeln!(
+                md,
+                "| sessions acknowledged before the disk was full | {} |",
+                f.acknowledged
+            );
+            let _ = writeln!(
+                md,
+                "| first failing request | {} |",
+                f.first_failure
+                    .as_deref()
+                    .unwrap_or("none (the disk never filled)")
+            );
+            let _ = writeln!(md, "| logins once full | {} |", statuses.join(", "));
+            let _ = writeln!(
+                md,
+                "| acknowledged sessions intact after freeing / after a restart | {} / {} |",
+                f.intact_after_free, f.intact_after_restart
+            );
+            let _ = writeln!(md, "| acknowledged sessions readable while the disk was full (not required: sled 0.34 refuses every operation after an I/O error until the store can reopen it) | {} |", f.intact_while_full);
+            let _ = writeln!(
+                md,
+                "| writes after freeing space | {}, {} login(s) tried |",
+                f.recovered_after_s
+                    .map_or("**never worked again**".to_owned(), |s| format!(
+                        "worked after {s:.2} s"
+                    )),
+                f.logins_to_recover
+            );
+            let _ = writeln!(
+                md,
+                "| sessions written after freeing, intact after the restart | {} of {} |",
+                f.written_after_free_intact, f.written_after_free
+            );
+        }
+        (None, reason) => {
+            let _ = writeln!(
+                md,
+                "## A full disk: skipped\n\n{}\n",
+                reason.as_deref().unwrap_or("not run")
+            );
+        }
+    }
+    md
+}
