@@ -52,6 +52,7 @@ pub mod mutants;
 mod ops;
 mod properties;
 pub mod redis_server;
+pub mod tmpfs;
 
 pub use harness::{AdvanceClock, Capabilities, Harness, KeyShape, Subject, SweepNow};
 pub use memory::{memory_capabilities, MemoryHarness, MemoryStore, MEMORY_MAX_STATE_BYTES};

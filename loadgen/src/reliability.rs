@@ -164,56 +164,62 @@ fn summarise(dir: &Path, soak_dir: &Path) -> anyhow::Result<String> {
         );
     }
 
-    let soak_path = newest_run(soak_dir)?;
-    let soak = read(&soak_path)?;
+    let runs = soak_runs(soak_dir)?;
     let _ = writeln!(
         md,
         "## Soak ([{0}/latest.md]({0}/latest.md))\n",
         relative(soak_dir, dir)
     );
-    let _ = writeln!(
-        md,
-        "Command: `{}`. Build: {}. Machine: {}. Date: {}.\n",
-        text(&soak, "/command"),
-        text(&soak, "/build_profile"),
-        text(&soak, "/machine"),
-        text(&soak, "/date")
-    );
-    let rss: Vec<f64> = soak
-        .pointer("/server_rss_samples")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|s| number(s, "/second") >= 0.0)
-        .map(|s| number(s, "/bytes") / 1e6)
-        .collect();
-    let (min, max) = rss
-        .iter()
-        .fold((f64::MAX, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    let _ = writeln!(
-        md,
-        "{} sessions, {:.0} s measured after {:.0} s warm-up: {} requests, {:.0} req/s, {} errors, {} violations, {} of {} sessions verified at the end. Server RSS over the measured phase ({} samples): first {:.0} MB, min {:.0}, max {:.0}, last {:.0}; spread (max − min) / min {:.1} %.\n",
-        text(&soak, "/sessions"),
-        number(&soak, "/duration_s"),
-        number(&soak, "/warmup_s"),
-        text(&soak, "/requests"),
-        number(&soak, "/throughput_rps"),
-        text(&soak, "/total_errors"),
-        text(&soak, "/total_violations"),
-        text(&soak, "/distinct_sessions"),
-        text(&soak, "/sessions"),
-        rss.len(),
-        rss.first().copied().unwrap_or(f64::NAN),
-        min,
-        max,
-        rss.last().copied().unwrap_or(f64::NAN),
-        number(&soak, "/server_rss_spread") * 100.0
-    );
-    let _ = writeln!(
-        md,
-        "![soak: throughput, latency and server memory]({}/latest.svg)\n",
-        relative(soak_dir, dir)
-    );
+    let _ = writeln!(md, "Every soak run kept in `{}` is listed, failing ones included. RSS is the server's, sampled once a second; the spread is (max − min) / min over the measured phase.\n", relative(soak_dir, dir));
+    let _ = writeln!(md, "| command | date | sessions | warm-up / measured (s) | requests | req/s | errors | violations | verified | server RSS, measured phase: first · min · max · last (MB) | spread | verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for soak in &runs {
+        let rss: Vec<f64> = soak
+            .pointer("/server_rss_samples")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|s| number(s, "/second") >= 0.0)
+            .map(|s| number(s, "/bytes") / 1e6)
+            .collect();
+        let (min, max) = rss
+            .iter()
+            .fold((f64::MAX, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let spread = number(soak, "/server_rss_spread");
+        let limit = number(soak, "/max_rss_spread");
+        let clean = text(soak, "/total_errors") == "0"
+            && text(soak, "/total_violations") == "0"
+            && text(soak, "/distinct_sessions") == text(soak, "/sessions")
+            && (limit.is_nan() || spread <= limit);
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {:.0} / {:.0} | {} | {:.0} | {} | {} | {} | {:.0} · {:.0} · {:.0} · {:.0} | {:.1} %{} | {} |",
+            text(soak, "/command"),
+            text(soak, "/date"),
+            text(soak, "/sessions"),
+            number(soak, "/warmup_s"),
+            number(soak, "/duration_s"),
+            text(soak, "/requests"),
+            number(soak, "/throughput_rps"),
+            text(soak, "/total_errors"),
+            text(soak, "/total_violations"),
+            text(soak, "/distinct_sessions"),
+            rss.first().copied().unwrap_or(f64::NAN),
+            min,
+            max,
+            rss.last().copied().unwrap_or(f64::NAN),
+            spread * 100.0,
+            if limit.is_nan() { String::new() } else { format!(" (limit {:.0} %)", limit * 100.0) },
+            if clean { "pass" } else { "**fail**" }
+        );
+    }
+    if let Some(newest) = runs.last() {
+        let _ = writeln!(
+            md,
+            "\nMachine: {}. The newest run:\n\n![soak: throughput, latency and server memory]({}/latest.svg)\n",
+            text(newest, "/machine"),
+            relative(soak_dir, dir)
+        );
+    }
 
     let _ = writeln!(md, "## Security checks\n");
     let _ = writeln!(md, "- `cargo test -p loadgen --test no_session_keys_in_logs`: the example server and a load run against it, both at `RUST_LOG=trace`; their logs hold none of the store's keys and no 64-character alphanumeric token (the shape of a session key).");
@@ -221,9 +227,9 @@ fn summarise(dir: &Path, soak_dir: &Path) -> anyhow::Result<String> {
     Ok(md)
 }
 
-/// The newest `run-*.json` in `dir` (the name ends in the run's Unix time).
-fn newest_run(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
-    let mut runs: Vec<_> = std::fs::read_dir(dir)
+/// Every `run-*.json` in `dir`, oldest first (the name ends in the run's Unix time).
+fn soak_runs(dir: &Path) -> anyhow::Result<Vec<Value>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| anyhow::anyhow!("{}: {e} (run the soak first)", dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -233,9 +239,9 @@ fn newest_run(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
                 .is_some_and(|n| n.starts_with("run-") && n.ends_with(".json"))
         })
         .collect();
-    runs.sort();
-    runs.pop()
-        .ok_or_else(|| anyhow::anyhow!("no run-*.json in {}", dir.display()))
+    paths.sort();
+    anyhow::ensure!(!paths.is_empty(), "no run-*.json in {}", dir.display());
+    paths.iter().map(|p| read(p)).collect()
 }
 
 /// `path` relative to `base` when it lies under it (for links in the Markdown).

@@ -50,6 +50,13 @@ pub struct RawConn {
 }
 
 impl RawConn {
+    /// Drops the connection: the next exchange opens a fresh one. For a request that may have
+    /// been read as two (a bare CR or LF can end its head early), whose second answer would
+    /// otherwise be taken for the answer to the next request.
+    pub fn close(&mut self) {
+        self.stream = None;
+    }
+
     pub fn new(addr: std::net::SocketAddr) -> Self {
         Self {
             addr,

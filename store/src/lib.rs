@@ -74,6 +74,17 @@
 //! window of writes. [`Durability::EveryWrite`] returns from each write only after it is on
 //! disk. Dropping the last handle, or [`SledSessionStore::flush`], writes everything.
 //!
+//! # I/O errors and a full disk
+//! Once a write to its log fails (a full disk, say), sled 0.34 returns that error from every
+//! later operation on the `Db`, reads included, even after the cause is gone. A store opened
+//! with [`SledSessionStore::open`] or [`SledSessionStore::builder_at`] therefore closes the `Db`
+//! on the first I/O error and reopens the directory on a later operation, once sled releases its
+//! lock and there is room; until then operations fail fast with [`Error::Reopening`] (a 500 from
+//! the middleware). Nothing acknowledged is lost: under `EveryWrite` it is on disk; under
+//! `Periodic` the last flush window may be, as after a crash. A store built over a `Db` passed to
+//! [`SledSessionStore::builder`] cannot reopen it and keeps returning the error: reopen it
+//! yourself. `loadgen disk-faults` shows both the failure and the recovery through the server.
+//!
 //! # Logging
 //! Session keys are bearer credentials: nothing in this crate logs one.
 

@@ -8,13 +8,12 @@
 //! writes succeed again once space is freed.
 
 use std::{
-    ffi::CString,
-    os::unix::ffi::OsStrExt as _,
-    path::{Path, PathBuf},
+    path::Path,
     sync::Arc,
     time::{Duration, Instant},
 };
 
+use conformance::tmpfs::Tmpfs;
 use serde::Serialize;
 
 use crate::{
@@ -26,10 +25,10 @@ use crate::{
     stats::{Recorder, Shared},
 };
 
-/// Size of the tmpfs.
-const TMPFS_SIZE: &str = "size=32m";
+/// Size of the tmpfs, in MiB.
+pub const TMPFS_MIB: u64 = 32;
 /// Free space left beside the filler file, for the server to fill.
-const LEFT_FREE: u64 = 512 * 1024;
+pub const LEFT_FREE: u64 = 512 * 1024;
 /// Logins tried while filling before giving up on ever seeing a failure.
 const MAX_FILL_LOGINS: u64 = 200_000;
 /// How long writes may take to work again once space is freed.
@@ -70,11 +69,11 @@ impl FullDiskOutcome {
 
 /// `Err(reason)` when a tmpfs cannot be mounted here.
 pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>> {
-    let mount = match Tmpfs::mount(&work.join("tmpfs")) {
+    let mount = match Tmpfs::mount(&work.join("tmpfs"), TMPFS_MIB) {
         Ok(mount) => mount,
         Err(reason) => return Ok(Err(reason)),
     };
-    let data_dir = mount.path.join("db");
+    let data_dir = mount.path().join("db");
     // The same cookie key across the restart, so that the old cookies still open.
     let key_file = work.join("full-disk.key");
     crate::cookies::write_key_file(&key_file, &actix_web::cookie::Key::generate())?;
@@ -108,9 +107,7 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
     }
 
     // Take the free space, then log in until a write fails.
-    let filler = mount.path.join("filler");
-    let free = mount.free_bytes()?;
-    std::fs::write(&filler, vec![0u8; free.saturating_sub(LEFT_FREE) as usize])?;
+    let filler = mount.fill("filler", LEFT_FREE)?;
     let mut while_full = std::collections::BTreeMap::new();
     let mut first_failure = None;
     for _ in 0..MAX_FILL_LOGINS {
@@ -198,65 +195,4 @@ fn status_of(why: &str) -> String {
 async fn intact(target: &Target, sessions: &[ClientSession], shared: &Arc<Shared>) -> u64 {
     let (good, _) = phases::verify(target, vec![sessions.to_vec()], shared).await;
     good.iter().map(Vec::len).sum::<usize>() as u64
-}
-
-/// A tmpfs mounted for the test, unmounted on drop.
-struct Tmpfs {
-    path: PathBuf,
-}
-
-impl Tmpfs {
-    fn mount(path: &Path) -> Result<Self, String> {
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 {
-            return Err("mounting a tmpfs needs root, and this process is not root".to_owned());
-        }
-        std::fs::create_dir_all(path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        let target = CString::new(path.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
-        let options = CString::new(TMPFS_SIZE).map_err(|e| e.to_string())?;
-        // SAFETY: every pointer is a valid NUL-terminated string that outlives the call.
-        let rc = unsafe {
-            libc::mount(
-                c"tmpfs".as_ptr(),
-                target.as_ptr(),
-                c"tmpfs".as_ptr(),
-                0,
-                options.as_ptr().cast(),
-            )
-        };
-        if rc != 0 {
-            return Err(format!(
-                "mounting a tmpfs failed: {} (a container without CAP_SYS_ADMIN refuses it)",
-                std::io::Error::last_os_error()
-            ));
-        }
-        Ok(Self {
-            path: path.to_owned(),
-        })
-    }
-
-    fn free_bytes(&self) -> std::io::Result<u64> {
-        let path = CString::new(self.path.as_os_str().as_bytes())?;
-        // SAFETY: statvfs writes into the zeroed struct we pass; the path is NUL-terminated.
-        let stat = unsafe {
-            let mut stat: libc::statvfs = std::mem::zeroed();
-            if libc::statvfs(path.as_ptr(), &mut stat) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            stat
-        };
-        Ok(stat.f_bavail as u64 * stat.f_frsize as u64)
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        if let Ok(target) = CString::new(self.path.as_os_str().as_bytes()) {
-            // SAFETY: a valid NUL-terminated path; MNT_DETACH unmounts even if something is open.
-            unsafe {
-                libc::umount2(target.as_ptr(), libc::MNT_DETACH);
-            }
-        }
-    }
 }

@@ -120,9 +120,10 @@ fn markdown(report: &DiskFaultReport) -> String {
         (Some(f), _) => {
             let _ = writeln!(
                 md,
-                "## A full disk: {}\n\nThe server (sled, `EveryWrite`) on a 32 MiB tmpfs; a filler file took the free space but {} KiB; logins until one failed; the filler removed.\n",
+                "## A full disk: {}\n\nThe server (sled, `EveryWrite`) on a {} MiB tmpfs; a filler file took the free space but {} KiB; logins until one failed; the filler removed; logins again; a restart.\n",
                 verdict(f.passed()),
-                512
+                full_disk::TMPFS_MIB,
+                full_disk::LEFT_FREE / 1024
             );
             let statuses: Vec<String> = f
                 .while_full
@@ -151,12 +152,12 @@ fn markdown(report: &DiskFaultReport) -> String {
             let _ = writeln!(md, "| acknowledged sessions readable while the disk was full (not required: sled 0.34 refuses every operation after an I/O error until the store can reopen it) | {} |", f.intact_while_full);
             let _ = writeln!(
                 md,
-                "| writes after freeing space | {}, {} login(s) tried |",
+                "| writes after freeing space | {}; {} login(s) failed before the first success |",
                 f.recovered_after_s
                     .map_or("**never worked again**".to_owned(), |s| format!(
-                        "worked after {s:.2} s"
+                        "worked again {s:.2} s after the filler was removed"
                     )),
-                f.logins_to_recover
+                f.logins_to_recover.saturating_sub(f.written_after_free)
             );
             let _ = writeln!(
                 md,

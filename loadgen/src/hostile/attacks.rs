@@ -90,6 +90,14 @@ pub struct Probe {
     pub owners: Vec<usize>,
 }
 
+impl Probe {
+    /// Whether the server may read this request as two (a bare CR or LF ends its head early and
+    /// the rest reads as another request), so its connection must not carry the next probe.
+    pub fn may_split(&self) -> bool {
+        self.attack == Attack::ControlBytes
+    }
+}
+
 /// The real sessions the probes are made from, and the server's cookie key.
 pub struct Material {
     /// Each real session's cookie value, as the server set it.

@@ -134,6 +134,9 @@ async fn run_mode(
                     Ok(reply) => tally.record(security, &probe, &reply, |user| owns(&probe, user)),
                     Err(e) => tally.connect_error(&e),
                 }
+                if probe.may_split() {
+                    conn.close();
+                }
             }
             tally
         });
