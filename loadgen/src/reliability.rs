@@ -105,12 +105,13 @@ fn summarise(dir: &Path, soak_dir: &Path) -> anyhow::Result<String> {
     }
     let _ = writeln!(
         md,
-        "\n{} requests: {} answered 5xx, {} carried another session's data, {} timed out; {} panics in the server's log; server up afterwards: {}; real sessions intact: {} of {}.\n",
+        "\n{} requests: {} answered 5xx, {} carried another session's data, {} timed out; {} panics and {} session keys in the servers' logs; servers up afterwards: {}; real sessions intact: {} of {}.\n",
         text(&hostile, "/requests"),
         text(&hostile, "/server_errors"),
         text(&hostile, "/crossed_sessions"),
         text(&hostile, "/timeouts"),
         hostile.pointer("/panics").and_then(Value::as_array).map_or(0, Vec::len),
+        text(&hostile, "/session_keys_in_logs"),
         text(&hostile, "/server_alive_after"),
         text(&hostile, "/sessions_intact"),
         text(&hostile, "/real_sessions"),
@@ -148,13 +149,13 @@ fn summarise(dir: &Path, soak_dir: &Path) -> anyhow::Result<String> {
     if faults.pointer("/full_disk").is_some_and(|v| !v.is_null()) {
         let _ = writeln!(
             md,
-            "Full disk: first failing request answered {}; acknowledged sessions intact while full / after freeing / after a restart: {} / {} / {} of {}; writes worked again {} s after freeing space.\n",
+            "Full disk: first failing request answered {}; acknowledged sessions intact after freeing space / after a restart: {} / {} of {}; writes worked again {:.2} s after freeing space. Readable while the disk was full: {} (sled 0.34 refuses reads too after an I/O error, until the store can reopen it; not required).\n",
             text(&faults, "/full_disk/first_failure"),
-            text(&faults, "/full_disk/intact_while_full"),
             text(&faults, "/full_disk/intact_after_free"),
             text(&faults, "/full_disk/intact_after_restart"),
             text(&faults, "/full_disk/acknowledged"),
-            text(&faults, "/full_disk/recovered_after_s"),
+            number(&faults, "/full_disk/recovered_after_s"),
+            text(&faults, "/full_disk/intact_while_full"),
         );
     } else {
         let _ = writeln!(
