@@ -5,10 +5,12 @@
 //! gone; only a new `Db` works again. So when the store opened the directory itself, an I/O
 //! error closes the `Db` (in-flight operations finish on their own handles) and the next
 //! operation opens the directory again. sled keeps the directory locked until the last handle
-//! to the old `Db` is gone, so reopening is retried, at most every [`RETRY`], until it succeeds;
-//! operations in between fail fast with [`Error::Reopening`]. Nothing acknowledged is lost by
-//! this: under `EveryWrite` an acknowledged write is on disk; under `Periodic` the writes of
-//! the last flush interval may be, as after a crash.
+//! to the old `Db` is gone, and a disk that is still full fails a reopened `Db` at once, so
+//! reopening is retried with a pause that doubles from [`FIRST_PAUSE`] to [`LAST_PAUSE`] while
+//! the failures go on (a reopen replays sled's log and blocks its caller meanwhile); operations
+//! in between fail fast with [`Error::Reopening`]. Nothing acknowledged is lost by this: under
+//! `EveryWrite` an acknowledged write is on disk; under `Periodic` the writes of the last flush
+//! interval may be, as after a crash.
 
 use std::{
     path::PathBuf,
@@ -18,8 +20,10 @@ use std::{
 
 use crate::Error;
 
-/// Least time between two attempts to reopen the directory.
-const RETRY: Duration = Duration::from_millis(20);
+/// Pause after a failed reopen; it doubles with each failure in a row.
+const FIRST_PAUSE: Duration = Duration::from_millis(20);
+/// The longest pause between two attempts to reopen.
+const LAST_PAUSE: Duration = Duration::from_secs(2);
 
 /// One open database and the store's trees in it.
 pub(crate) struct Trees {
@@ -28,12 +32,16 @@ pub(crate) struct Trees {
     pub(crate) index: sled::Tree,
 }
 
-enum State {
-    Open(Arc<Trees>),
-    /// Closed after an I/O error; the next attempt to reopen is not before `retry_at`.
-    Closed {
-        retry_at: Instant,
-    },
+struct State {
+    /// `None` once an I/O error closed the database.
+    open: Option<Arc<Trees>>,
+    /// When the open database was opened: an error soon after reopening continues the same
+    /// incident, so the pause keeps growing instead of starting over.
+    opened_at: Instant,
+    /// No attempt to reopen before this.
+    retry_at: Instant,
+    /// The pause after the next failed attempt.
+    pause: Duration,
 }
 
 pub(crate) struct Handles {
@@ -52,8 +60,14 @@ impl Handles {
         reopen_from: Option<PathBuf>,
     ) -> Result<Self, Error> {
         let trees = open_trees(db, &data_tree, &index_tree)?;
+        let now = Instant::now();
         Ok(Self {
-            state: RwLock::new(State::Open(Arc::new(trees))),
+            state: RwLock::new(State {
+                open: Some(Arc::new(trees)),
+                opened_at: now,
+                retry_at: now,
+                pause: FIRST_PAUSE,
+            }),
             reopen_from,
             data_tree,
             index_tree,
@@ -62,37 +76,35 @@ impl Handles {
 
     /// The open trees, reopening the directory first if an I/O error closed it.
     pub(crate) fn current(&self) -> Result<Arc<Trees>, Error> {
-        if let State::Open(trees) = &*self.state.read().unwrap_or_else(|p| p.into_inner()) {
+        if let Some(trees) = &self.state.read().unwrap_or_else(|p| p.into_inner()).open {
             return Ok(trees.clone());
         }
         let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-        match &*state {
-            State::Open(trees) => Ok(trees.clone()),
-            State::Closed { retry_at } if Instant::now() < *retry_at => Err(Error::Reopening),
-            State::Closed { .. } => {
-                let Some(path) = &self.reopen_from else {
-                    return Err(Error::Reopening);
-                };
-                let reopened = sled::Config::new()
-                    .path(path)
-                    .open()
-                    .map_err(Error::from)
-                    .and_then(|db| open_trees(db, &self.data_tree, &self.index_tree));
-                match reopened {
-                    Ok(trees) => {
-                        tracing::info!("the session database was reopened after an I/O error");
-                        let trees = Arc::new(trees);
-                        *state = State::Open(trees.clone());
-                        Ok(trees)
-                    }
-                    Err(error) => {
-                        tracing::debug!(%error, "the session database cannot be reopened yet");
-                        *state = State::Closed {
-                            retry_at: Instant::now() + RETRY,
-                        };
-                        Err(Error::Reopening)
-                    }
-                }
+        if let Some(trees) = &state.open {
+            return Ok(trees.clone());
+        }
+        let now = Instant::now();
+        let Some(path) = self.reopen_from.as_ref().filter(|_| now >= state.retry_at) else {
+            return Err(Error::Reopening);
+        };
+        let reopened = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(Error::from)
+            .and_then(|db| open_trees(db, &self.data_tree, &self.index_tree));
+        match reopened {
+            Ok(trees) => {
+                tracing::info!("the session database was reopened after an I/O error");
+                let trees = Arc::new(trees);
+                state.open = Some(trees.clone());
+                state.opened_at = Instant::now();
+                Ok(trees)
+            }
+            Err(error) => {
+                tracing::debug!(%error, "the session database cannot be reopened yet");
+                state.retry_at = Instant::now() + state.pause;
+                state.pause = (state.pause * 2).min(LAST_PAUSE);
+                Err(Error::Reopening)
             }
         }
     }
@@ -107,14 +119,25 @@ impl Handles {
         if let Err(Error::Sled(sled::Error::Io(io))) = &result {
             if self.reopen_from.is_some() {
                 let mut state = self.state.write().unwrap_or_else(|p| p.into_inner());
-                if matches!(&*state, State::Open(current) if Arc::ptr_eq(current, trees)) {
+                if state
+                    .open
+                    .as_ref()
+                    .is_some_and(|open| Arc::ptr_eq(open, trees))
+                {
                     tracing::error!(
                         error = %io,
                         "sled reported an I/O error; the session database is closed and will be reopened"
                     );
-                    *state = State::Closed {
-                        retry_at: Instant::now(),
-                    };
+                    let now = Instant::now();
+                    if now.duration_since(state.opened_at) > LAST_PAUSE {
+                        // A new incident, not the continuation of the last one.
+                        state.pause = FIRST_PAUSE;
+                        state.retry_at = now;
+                    } else {
+                        state.retry_at = now + state.pause;
+                        state.pause = (state.pause * 2).min(LAST_PAUSE);
+                    }
+                    state.open = None;
                 }
             }
         }
@@ -123,7 +146,7 @@ impl Handles {
 
     /// Flushes the open database, if there is one (on the way out).
     pub(crate) fn flush_if_open(&self) -> Result<(), Error> {
-        if let State::Open(trees) = &*self.state.read().unwrap_or_else(|p| p.into_inner()) {
+        if let Some(trees) = &self.state.read().unwrap_or_else(|p| p.into_inner()).open {
             trees.db.flush()?;
         }
         Ok(())
