@@ -251,8 +251,6 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
 /// Writes `crash.json` and `crash.md` into `dir`.
 pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
     use std::fmt::Write as _;
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("crash.json"), serde_json::to_vec_pretty(reports)?)?;
     let mut md = String::new();
     let _ = writeln!(md, "# Crash test\n");
     let _ = writeln!(md, "{}\n", crate::report::provenance());
@@ -276,6 +274,5 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
             let _ = writeln!(md, "\n- {failure}");
         }
     }
-    std::fs::write(dir.join("crash.md"), md)?;
-    Ok(())
+    crate::report::write_results(dir, "crash", &reports, &md)
 }

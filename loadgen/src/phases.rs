@@ -122,6 +122,16 @@ pub async fn verify(
     collect(tasks, shared).await
 }
 
+/// How many of the sessions read back exactly (each share checked by its own task).
+pub async fn count_intact(
+    target: &Target,
+    shares: Vec<Vec<ClientSession>>,
+    shared: &Arc<Shared>,
+) -> u64 {
+    let (good, _) = verify(target, shares, shared).await;
+    good.iter().map(Vec::len).sum::<usize>() as u64
+}
+
 /// Joins the tasks, keeping each worker's sessions in worker order.
 async fn collect(
     mut tasks: JoinSet<(u64, Vec<ClientSession>, Recorder)>,

@@ -365,6 +365,22 @@ fn join(map: &BTreeMap<String, u64>) -> String {
         .join(", ")
 }
 
+/// Writes `<stem>.json` (`value`) and `<stem>.md` (`markdown`) into `dir`, creating it.
+pub fn write_results(
+    dir: &std::path::Path,
+    stem: &str,
+    value: &impl Serialize,
+    markdown: &str,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join(format!("{stem}.json")),
+        serde_json::to_vec_pretty(value)?,
+    )?;
+    std::fs::write(dir.join(format!("{stem}.md")), markdown)?;
+    Ok(())
+}
+
 /// The line a results file opens with: the command that made it, the build, the machine, the date.
 pub fn provenance() -> String {
     format!(

@@ -193,6 +193,5 @@ fn status_of(why: &str) -> String {
 
 /// How many of `sessions` read back exactly.
 async fn intact(target: &Target, sessions: &[ClientSession], shared: &Arc<Shared>) -> u64 {
-    let (good, _) = phases::verify(target, vec![sessions.to_vec()], shared).await;
-    good.iter().map(Vec::len).sum::<usize>() as u64
+    phases::count_intact(target, vec![sessions.to_vec()], shared).await
 }

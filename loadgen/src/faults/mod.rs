@@ -49,16 +49,9 @@ pub fn main(args: &DiskFaultArgs) -> ExitCode {
     };
     let markdown = markdown(&report);
     eprint!("{markdown}");
-    let written = std::fs::create_dir_all(&args.results)
-        .and_then(|()| {
-            std::fs::write(
-                args.results.join("disk-faults.json"),
-                serde_json::to_vec_pretty(&report).unwrap_or_default(),
-            )
-        })
-        .and_then(|()| std::fs::write(args.results.join("disk-faults.md"), &markdown));
+    let written = crate::report::write_results(&args.results, "disk-faults", &report, &markdown);
     if let Err(e) = written {
-        eprintln!("loadgen disk-faults: cannot write the results: {e}");
+        eprintln!("loadgen disk-faults: cannot write the results: {e:#}");
         return ExitCode::from(2);
     }
     if report.passed() {

@@ -149,7 +149,7 @@ async fn run_mode(
     // Afterwards: still up, and every real session exactly as it was.
     let alive =
         server.exited().is_none() && crate::run::wait_until_up(&server.base_url).await.is_ok();
-    let (intact, _) = phases::verify(&target, shares, &shared).await;
+    let intact = phases::count_intact(&target, shares, &shared).await;
     server.stop();
     let log = std::fs::read_to_string(&log_file).unwrap_or_default();
     eprintln!(
@@ -162,7 +162,7 @@ async fn run_mode(
         tally,
         alive,
         sessions: args.sessions,
-        intact: intact.iter().map(Vec::len).sum::<usize>() as u64,
+        intact,
         keys_in_log: material
             .session_keys()
             .iter()

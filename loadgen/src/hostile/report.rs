@@ -224,10 +224,7 @@ impl HostileReport {
 
     /// Writes `hostile.json` and `hostile.md` into `dir`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        std::fs::write(dir.join("hostile.json"), serde_json::to_vec_pretty(self)?)?;
-        std::fs::write(dir.join("hostile.md"), self.markdown())?;
-        Ok(())
+        crate::report::write_results(dir, "hostile", self, &self.markdown())
     }
 
     fn markdown(&self) -> String {
