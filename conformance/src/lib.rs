@@ -1,144 +1,132 @@
 //! A property-based conformance suite for any actix-session
-//! [`SessionStore`](actix_session::storage::SessionStore).
+//! [`SessionStore`](actix_session::storage::SessionStore), at the store level and behind
+//! `SessionMiddleware` on a real server.
 //!
 //! actix-session's own store tests are private to that crate, so a store author has had nothing
-//! to run. This crate is that missing suite. Hand it a [`Harness`] (how to make a fresh store,
-//! and what the store can do) and it checks:
+//! to run. This crate is that suite. A verdict means something only if the properties produce
+//! the situations real bugs need, and never fail on what actix-session cannot produce, so:
+//! - every property drives the store as the middleware does: states are field names mapped to
+//!   JSON text, keys arrive from visible-ASCII cookies, the store is cloned once per actix
+//!   worker and many requests' futures run interleaved on one thread;
+//! - inputs beyond that (a NUL in a key) are probed and reported as [`Advisory`]s, not failures;
+//! - every failure names the broken promise ([`Violation`]), the store's error with all its
+//!   causes, and for generated cases the smallest input that still fails.
 //!
+//! # The properties
 //! | property | what must hold |
 //! |---|---|
-//! | `model_based` | random sequences of save / load / update / update_ttl / delete / clock moves / sweeps agree with a reference model; a failure shrinks to a short readable sequence |
-//! | `state_round_trip` | arbitrary states (unicode, empty strings, many entries, a value at the declared limit) come back exactly; an oversized state is refused and changes nothing |
-//! | `keys` | 100,000 fresh keys are distinct, of the declared length and alphabet, evenly spread; bogus and near-miss keys load nothing |
+//! | `model_based` | random sequences of every operation, spread over three clones of the store, with clock moves, real waits or sweeps, agree with a reference model; shrinks to a few steps |
+//! | `lifecycle` | each clause of the contract, every run: update / update_ttl / delete of live, deleted and never-issued keys |
+//! | `expiry` | live one resolution before the TTL, gone at it, for TTLs from 1 s to 30 years set by save, update or update_ttl; an expired session stays dead whatever touches it; a sweep removes exactly the expired |
 //! | `ttl_edges` | zero, negative and huge TTLs: no panic, no overflow; zero or less means expired |
-//! | `concurrency` | threads on distinct sessions lose nothing; racing updates of one session leave one written state, never a mix |
-//! | `http_workflow` | behind `SessionMiddleware` on a real server: actix-session's acceptance scenarios (login, reads, changes, renew, purge, cookie attributes, TTL extension policy) under `Signed` and `Private` cookies, plus tampered and garbage cookies (fresh session, no 5xx) and an oversized state (500, stored session unchanged) |
-//! | `http_expiry` | behind the middleware: an expired session starts fresh and its cookie never brings it back |
+//! | `state_round_trip` | states as the middleware makes them come back exactly through save and update |
+//! | `size_limits` | the declared limit holds in bytes, at and one byte over it, for save and update, in ASCII and 2-, 3-, 4-byte UTF-8 |
+//! | `keys` | 100,000 fresh keys are distinct, well-formed and evenly spread; never-issued and near-miss keys load nothing |
+//! | `capacity` | after 100,000 live sessions are saved, every one loads with its own state |
+//! | `interleaving` | 64 sessions' futures on one thread, a load right after every write: nothing lost, delayed or re-applied |
+//! | `races` | update racing update_ttl keeps the update's state; update racing delete leaves the key dead; every interleaving of the store's `.await`s, then on two threads |
+//! | `concurrency` | threads on distinct sessions lose nothing; racing updates of one session never mix |
+//! | `damaged_records` | a damaged record loads as nothing, never a panic, a 500 or another session; its owner starts afresh |
+//! | `http_workflow` | behind the middleware on two workers, each with its own clone: actix-session's acceptance scenarios (login, guard, changes, renew, logout, cookie attributes, both TTL policies, Signed and Private), each session moving between workers, plus tampered cookies and an oversized state |
+//! | `http_expiry` | behind the middleware: an expired session starts fresh on either worker |
 //! | `http_session_update` | behind the middleware: a change made only with `Session::update` is saved |
 //!
-//! A property that a store cannot support (server-side invalidation for the cookie store, a
-//! controlled clock for Redis) is narrowed by its [`Capabilities`], never silently passed.
+//! A property that needs a promise or a control the store lacks is "not applicable", with the
+//! reason, never passed silently.
 //!
-//! # Run the suite on your store
+//! # Certify your store in five minutes
+//! 1. Add the suite as a dev-dependency: `conformance = "0.2"` (with feature
+//!    `actix-session-0_10` or `actix-session-0_9` if your store is built on that release; see
+//!    [`compat`]).
+//! 2. Write a [`Harness`] in `tests/conformance.rs`: how to make a fresh, empty store, what it
+//!    promises ([`Capabilities`]), and the controls you can give the suite (a clock it can move,
+//!    a sweep, a hook that damages a record, a teardown).
+//! 3. `conformance::conformance_tests!(YourHarness::new());` makes one `#[test]` per property.
+//! 4. `cargo test`. A failure says which promise broke and how. A bug you cannot fix today
+//!    (one in a dependency, say) becomes a [`KnownFinding`]: printed on every run, excusing only
+//!    that failure, and failing the test once it stops reproducing.
+//!
+//! The worked example is the harness this project certifies `actix-session-sqlx-postgres` with
+//! (a published store on actix-session 0.10, used as published): a schema per fresh store on a
+//! PostgreSQL server, the store built from a pool whose connections use that schema, a damage
+//! hook that rewrites a row, and a teardown that drops the schema.
+//!
 //! ```ignore
-//! // tests/conformance.rs
-//! use conformance::{Capabilities, Harness, Subject};
+//! use actix_session_sqlx_postgres::SqlxPostgresqlSessionStore;
+//! use conformance::{compat::V0_10, Capabilities, Damage, Harness, Subject, SuiteConfig};
 //!
-//! struct MyHarness;
+//! struct PostgresHarness { url: String, next: std::sync::atomic::AtomicU64 }
 //!
-//! impl Harness for MyHarness {
-//!     type Store = MyStore;
-//!     fn name(&self) -> String { "my-store".into() }
+//! impl Harness for PostgresHarness {
+//!     type Store = V0_10<SqlxPostgresqlSessionStore>; // a 0.10 store, certified as 0.11
+//!
+//!     fn name(&self) -> String { "postgres".into() }
+//!
 //!     fn capabilities(&self) -> Capabilities {
-//!         Capabilities { max_state_bytes: Some(16 * 1024), ..Capabilities::default() }
+//!         // The defaults: invalidates, enforces TTLs, keeps keys, actix's key generator, the
+//!         // real clock, TTLs in whole seconds, no size limit.
+//!         Capabilities::default()
 //!     }
-//!     async fn fresh(&self) -> anyhow::Result<Subject<MyStore>> {
-//!         Ok(Subject::new(MyStore::connect_to_a_fresh_namespace().await?))
+//!
+//!     fn config(&self) -> SuiteConfig {
+//!         SuiteConfig::default() // every knob is there for stores that are slow per call
+//!     }
+//!
+//!     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
+//!         let schema = format!("s{}", self.next.fetch_add(1, Ordering::SeqCst));
+//!         // CREATE SCHEMA, CREATE TABLE {schema}.sessions (...), then a pool whose
+//!         // connections set search_path to the schema:
+//!         let pool = connect_to(&self.url, &schema).await?;
+//!         let store = SqlxPostgresqlSessionStore::from_pool(Arc::new(pool.clone()));
+//!         Ok(Subject::new(V0_10(store))
+//!             .with_damage({ let pool = pool.clone(); move |key, how| damage(pool.clone(), key, how) })
+//!             .with_teardown(move || drop_schema(pool, schema)))
 //!     }
 //! }
 //!
-//! conformance::conformance_tests!(MyHarness);
+//! conformance::conformance_tests!(PostgresHarness::start()?, POSTGRES_KNOWN_FINDINGS);
 //! ```
-//! Each property becomes its own `#[test]`, so a failure names the contract that broke.
-//! `PROPTEST_CASES` raises the number of generated cases (default 256).
+//! The whole file, with the server it starts, is `testbed/src/certified/postgres.rs` in this
+//! project's repository; the findings it keeps are in `results/conformance.md`.
+//!
+//! # What the suite needs from a harness
+//! - [`Harness::fresh`]: an empty store, each time; see its docs for how often and from where it
+//!   is called. Stores may share a backend as long as each fresh one starts empty (a key prefix,
+//!   a schema, a temp dir).
+//! - [`Capabilities::clock`]: [`Clock::Controlled`] if you can move your store's time (then the
+//!   suite checks expiry to the millisecond and TTLs of decades), else [`Clock::Real`] (the
+//!   suite waits out TTLs of a resolution or two, a few seconds per property in all).
+//! - Optional controls on the [`Subject`]: [`Subject::with_sweep`],
+//!   [`Subject::with_damage`], [`Subject::with_teardown`].
+//! - [`Harness::config`]: the cost knobs ([`SuiteConfig`]) for a store that is slow per call.
+//!   Against a real PostgreSQL on loopback the whole suite takes a few minutes with the defaults.
+//!
+//! # Checking one property from code
+//! [`check`] runs one property and returns a [`Report`]: the [`Outcome`], the known findings it
+//! met, the advisories, the time taken; [`Report::verdict`] turns it into pass / known / fail.
 
-#[cfg(feature = "certified-stores")]
-pub mod certified;
-pub mod environment;
+pub mod compat;
+
+mod check;
+mod clock;
+mod config;
+mod failure;
+mod generate;
 mod harness;
+mod known;
 mod memory;
 mod model;
-pub mod mutants;
 mod ops;
 mod properties;
-pub mod redis_server;
-pub mod tmpfs;
 
-pub use harness::{AdvanceClock, Capabilities, Harness, KeyShape, Subject, SweepNow};
+pub use check::{check, Advisory, Observed, Outcome, Report, Verdict};
+pub use clock::ManualClock;
+pub use config::SuiteConfig;
+pub use failure::{causes, Failure, Violation};
+pub use harness::{
+    Capabilities, Clock, Damage, Harness, KeyShape, LocalFuture, Measure, StateLimit, Subject,
+};
+pub use known::{assert_property, KnownFinding, MIDDLEWARE_KNOWN_FINDINGS};
 pub use memory::{memory_capabilities, MemoryHarness, MemoryStore, MEMORY_MAX_STATE_BYTES};
-pub use model::{Expect, Model, State};
-pub use ops::{KeyRef, Op};
-pub use properties::{check, Outcome, Property, SuiteConfig};
-
-/// A failure the suite finds in a store that is not ours to fix (for example a bug in an
-/// upstream store), kept visible: its test passes only while the failure still reproduces.
-#[derive(Debug, Clone)]
-pub struct KnownFinding {
-    /// The property that fails.
-    pub property: Property,
-    /// Why it fails, in a sentence or two.
-    pub explanation: &'static str,
-}
-
-/// Findings in actix-session's middleware itself, which every store shows at the HTTP level.
-pub const MIDDLEWARE_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
-    property: Property::HttpSessionUpdate,
-    explanation: "actix-session 0.11's `Session::update` replaces the value but does not mark the \
-                  session `Changed` (unlike `insert`), so the middleware never saves it: a handler \
-                  that only calls `update` loses its change",
-}];
-
-/// Checks one property and panics with the reason if the store breaks it. A property listed in
-/// `known` must still fail (it is printed, not hidden); if it starts passing the test fails so
-/// that the finding is removed.
-pub fn assert_property<H: Harness>(harness: &H, property: Property, known: &[KnownFinding]) {
-    let name = harness.name();
-    let known = known
-        .iter()
-        .chain(MIDDLEWARE_KNOWN_FINDINGS)
-        .find(|f| f.property == property);
-    match (check(harness, property, &SuiteConfig::default()), known) {
-        (Outcome::Pass { cases }, None) => println!("{name}: {property} holds ({cases} cases)"),
-        (Outcome::Pass { .. }, Some(finding)) => panic!(
-            "{name}: known finding on {property} no longer reproduces ({}); remove it from the list",
-            finding.explanation
-        ),
-        (Outcome::Fail(why), Some(finding)) => {
-            println!("{name}: KNOWN FINDING on {property}: {}\n  observed: {why}", finding.explanation)
-        }
-        (Outcome::Fail(why), None) => panic!("{name} breaks {property}:\n{why}"),
-        (Outcome::NotApplicable(why), _) => println!("{name}: {property} not applicable: {why}"),
-    }
-}
-
-/// One `#[test]` per property for the harness expression given, optionally with known findings.
-#[macro_export]
-macro_rules! conformance_tests {
-    ($harness:expr) => {
-        $crate::conformance_tests!($harness, &[]);
-    };
-    ($harness:expr, $known:expr) => {
-        #[test]
-        fn model_based() {
-            $crate::assert_property(&$harness, $crate::Property::ModelBased, $known);
-        }
-        #[test]
-        fn state_round_trip() {
-            $crate::assert_property(&$harness, $crate::Property::StateRoundTrip, $known);
-        }
-        #[test]
-        fn keys() {
-            $crate::assert_property(&$harness, $crate::Property::Keys, $known);
-        }
-        #[test]
-        fn ttl_edges() {
-            $crate::assert_property(&$harness, $crate::Property::TtlEdges, $known);
-        }
-        #[test]
-        fn concurrency() {
-            $crate::assert_property(&$harness, $crate::Property::Concurrency, $known);
-        }
-        #[test]
-        fn http_workflow() {
-            $crate::assert_property(&$harness, $crate::Property::HttpWorkflow, $known);
-        }
-        #[test]
-        fn http_expiry() {
-            $crate::assert_property(&$harness, $crate::Property::HttpExpiry, $known);
-        }
-        #[test]
-        fn http_session_update() {
-            $crate::assert_property(&$harness, $crate::Property::HttpSessionUpdate, $known);
-        }
-    };
-}
+pub use model::State;
+pub use properties::Property;

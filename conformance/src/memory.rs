@@ -1,13 +1,11 @@
-//! The reference model as a real store: a map behind a mutex, with a clock the suite controls.
-//! It is certified like any other store and is the base the broken stores are built on.
+//! The reference store: the model as a real store, a map behind a mutex. It is certified like
+//! any other store, it is the in-memory ceiling the load generator compares server-side stores
+//! against, and this project's broken stores are built on it.
 
 use std::{
     collections::HashMap,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex, MutexGuard,
-    },
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    sync::{Arc, Mutex, MutexGuard},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
 use actix_session::storage::{
@@ -16,57 +14,45 @@ use actix_session::storage::{
 use actix_web::cookie::time::Duration as Ttl;
 
 use crate::{
-    harness::{Capabilities, Harness, Subject},
+    clock::ManualClock,
+    harness::{Capabilities, Clock, Harness, StateLimit, Subject},
     model::State,
 };
 
 /// The largest state (JSON text bytes) the memory store keeps.
 pub const MEMORY_MAX_STATE_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Clone)]
-enum Clock {
-    Manual(Arc<AtomicU64>),
-    System,
-}
+/// A session's state and its expiry, in milliseconds since the epoch.
+type Entry = (State, u64);
 
 /// An in-memory `SessionStore`. Clones share one map.
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
-    sessions: Arc<Mutex<HashMap<String, (State, u64)>>>,
-    clock: Clock,
+    sessions: Arc<Mutex<HashMap<String, Entry>>>,
+    clock: Option<ManualClock>,
 }
 
 impl MemoryStore {
-    /// A store whose time moves only with [`MemoryStore::advance`].
-    pub fn with_manual_clock() -> Self {
-        Self {
-            sessions: Arc::default(),
-            clock: Clock::Manual(Arc::new(AtomicU64::new(1_000_000))),
-        }
-    }
-
     /// A store on the wall clock, for servers.
     pub fn with_system_clock() -> Self {
         Self {
             sessions: Arc::default(),
-            clock: Clock::System,
+            clock: None,
         }
     }
 
-    /// Moves a manual clock forward (no effect on the system clock).
-    pub fn advance(&self, by: Duration) {
-        if let Clock::Manual(now) = &self.clock {
-            now.fetch_add(
-                u64::try_from(by.as_millis()).unwrap_or(u64::MAX),
-                Ordering::SeqCst,
-            );
+    /// A store whose time is `clock`'s.
+    pub fn with_clock(clock: ManualClock) -> Self {
+        Self {
+            sessions: Arc::default(),
+            clock: Some(clock),
         }
     }
 
     /// Removes expired sessions; returns how many.
     pub fn sweep(&self) -> usize {
         let now = self.now_ms();
-        let mut sessions = self.lock();
+        let mut sessions = self.entries();
         let before = sessions.len();
         sessions.retain(|_, (_, expires)| *expires > now);
         before - sessions.len()
@@ -74,7 +60,7 @@ impl MemoryStore {
 
     /// Number of sessions held, expired or not.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.entries().len()
     }
 
     /// Whether it holds no session at all.
@@ -82,36 +68,27 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    pub(crate) fn now_ms(&self) -> u64 {
+    /// The store's time, in milliseconds since the epoch.
+    #[doc(hidden)]
+    pub fn now_ms(&self) -> u64 {
         match &self.clock {
-            Clock::Manual(now) => now.load(Ordering::SeqCst),
-            Clock::System => SystemTime::now()
+            Some(clock) => clock.now_ms(),
+            None => SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
         }
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, HashMap<String, (State, u64)>> {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// `now + ttl`; zero or negative is `now` (expired), too large saturates.
-    pub(crate) fn expiry(&self, ttl: &Ttl) -> u64 {
+    /// `now + ttl` in milliseconds; zero or negative is `now` (expired), too large saturates.
+    #[doc(hidden)]
+    pub fn expiry(&self, ttl: &Ttl) -> u64 {
         let ms = u64::try_from(ttl.whole_milliseconds().max(0)).unwrap_or(u64::MAX);
         self.now_ms().saturating_add(ms)
     }
 
-    pub(crate) fn live_state(&self, key: &str) -> Option<State> {
-        let now = self.now_ms();
-        self.lock()
-            .get(key)
-            .filter(|(_, expires)| *expires > now)
-            .map(|(state, _)| state.clone())
-    }
-
-    pub(crate) fn check_size(state: &State) -> Result<(), anyhow::Error> {
+    /// Refuses a state whose JSON text is over [`MEMORY_MAX_STATE_BYTES`].
+    #[doc(hidden)]
+    pub fn check_size(state: &State) -> Result<(), anyhow::Error> {
         let size = serde_json::to_string(state)?.len();
         if size > MEMORY_MAX_STATE_BYTES {
             anyhow::bail!(
@@ -121,8 +98,35 @@ impl MemoryStore {
         Ok(())
     }
 
+    // Hidden from the docs, public for one user: the broken stores of this project's own tests
+    // (crate `testbed`) are this store with one defect, and need its parts. Not part of the
+    // suite's API; they may change in any release.
+
+    /// The map itself: session key to state and expiry (milliseconds since the epoch).
+    #[doc(hidden)]
+    pub fn entries(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        self.lock()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The state of a live session.
+    #[doc(hidden)]
+    pub fn live_state(&self, key: &str) -> Option<State> {
+        let now = self.now_ms();
+        self.lock()
+            .get(key)
+            .filter(|(_, expires)| *expires > now)
+            .map(|(state, _)| state.clone())
+    }
+
     /// Inserts under a fresh key that is not in use.
-    pub(crate) fn insert_fresh(&self, state: State, expires: u64) -> SessionKey {
+    #[doc(hidden)]
+    pub fn insert_fresh(&self, state: State, expires: u64) -> SessionKey {
         let mut sessions = self.lock();
         loop {
             let key = generate_session_key();
@@ -185,20 +189,39 @@ impl SessionStore for MemoryStore {
     }
 }
 
-/// The reference store's capabilities: everything, with a controlled clock and a sweep.
-pub fn memory_capabilities() -> Capabilities {
+/// The reference store's capabilities, on `clock`: every promise, a 64 KiB limit on JSON text,
+/// millisecond TTLs.
+pub fn memory_capabilities(clock: &ManualClock) -> Capabilities {
+    let clock = clock.clone();
     Capabilities {
-        controlled_clock: true,
-        sweep: true,
-        max_state_bytes: Some(MEMORY_MAX_STATE_BYTES),
-        ttl_resolution: Duration::from_millis(1),
+        clock: Clock::controlled(move |by| clock.advance(by)),
+        max_state: Some(StateLimit::json_text(MEMORY_MAX_STATE_BYTES)),
+        ttl_resolution: std::time::Duration::from_millis(1),
         ..Capabilities::default()
     }
 }
 
-/// The harness of the reference store itself.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MemoryHarness;
+/// The harness of the reference store itself: one clock shared by the stores it makes, a
+/// sweep on each.
+#[derive(Debug, Clone)]
+pub struct MemoryHarness {
+    clock: ManualClock,
+}
+
+impl MemoryHarness {
+    /// A harness with its own clock.
+    pub fn new() -> Self {
+        Self {
+            clock: ManualClock::starting_now(),
+        }
+    }
+}
+
+impl Default for MemoryHarness {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Harness for MemoryHarness {
     type Store = MemoryStore;
@@ -208,14 +231,15 @@ impl Harness for MemoryHarness {
     }
 
     fn capabilities(&self) -> Capabilities {
-        memory_capabilities()
+        memory_capabilities(&self.clock)
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<MemoryStore>> {
-        let store = MemoryStore::with_manual_clock();
-        let (clock, sweep) = (store.clone(), store.clone());
-        Ok(Subject::new(store)
-            .with_clock(move |by| clock.advance(by))
-            .with_sweep(move || Ok(sweep.sweep())))
+        let store = MemoryStore::with_clock(self.clock.clone());
+        let sweeper = store.clone();
+        Ok(Subject::new(store).with_sweep(move || {
+            let removed = sweeper.sweep();
+            async move { Ok(removed) }
+        }))
     }
 }

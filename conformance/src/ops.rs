@@ -1,104 +1,152 @@
-//! Operations the model-based property generates, and how they are generated.
+//! The operations `model_based` generates, drawn so that a failure shrinks to a few readable
+//! steps: small states, keys by position, TTLs and clock moves in whole seconds.
 
 use proptest::prelude::*;
 
-use crate::{harness::Capabilities, model::State};
+use crate::{generate::small_state, harness::Capabilities, model::State};
+
+/// How many clones of the store (handles) a sequence spreads its operations over: actix-web
+/// gives each worker its own clone, and clones must share their sessions.
+pub(crate) const HANDLES: usize = 3;
 
 /// Which key an operation uses.
 #[derive(Debug, Clone)]
-pub enum KeyRef {
+pub(crate) enum KeyRef {
     /// The n-th key issued so far (modulo how many were issued).
     Issued(usize),
     /// A key the store never issued.
     NeverIssued,
 }
 
-/// One step of a generated sequence. TTLs and clock moves are in whole seconds.
+/// One step of a generated sequence, on one of the store's handles.
 #[derive(Debug, Clone)]
-pub enum Op {
+pub(crate) enum Op {
     Save {
+        handle: usize,
         state: State,
         ttl_s: i64,
     },
     Load {
+        handle: usize,
         key: KeyRef,
     },
     Update {
+        handle: usize,
         key: KeyRef,
         state: State,
         ttl_s: i64,
     },
     UpdateTtl {
+        handle: usize,
         key: KeyRef,
         ttl_s: i64,
     },
     Delete {
+        handle: usize,
         key: KeyRef,
     },
-    AdvanceClock {
-        secs: u64,
-    },
+    /// Moves a controlled clock forward.
+    AdvanceClock { secs: u64 },
+    /// Waits in real time (a store on the real clock), within the property's wait budget.
+    Wait { ms: u64 },
+    /// Runs the store's sweep, if it has one (otherwise nothing happens).
     Sweep,
-}
-
-/// Small states: short keys and values, so that a failure prints readably.
-pub fn small_state() -> impl Strategy<Value = State> {
-    prop::collection::hash_map("[a-c]{1,2}", "[a-z0-9\"]{0,4}", 0..4)
 }
 
 fn key_ref() -> impl Strategy<Value = KeyRef> {
     prop_oneof![9 => (0usize..64).prop_map(KeyRef::Issued), 1 => Just(KeyRef::NeverIssued)]
 }
 
-/// TTLs the store can be tested with: with a controlled clock short ones (zero included) that
-/// the sequence can outlive; otherwise long ones that outlive the sequence.
+fn handle() -> impl Strategy<Value = usize> {
+    0..HANDLES
+}
+
+/// TTLs in whole multiples of the store's resolution. With a controlled clock: short ones (zero
+/// included) that the sequence outlives. With the real clock: mostly hours, sometimes one or two
+/// resolutions, which a wait can outlive.
 fn ttl(caps: &Capabilities) -> BoxedStrategy<i64> {
-    if caps.controlled_clock {
-        prop_oneof![1 => Just(0i64), 9 => 1i64..=120].boxed()
+    let unit = caps.ttl_secs_at_least(1);
+    if caps.clock.is_controlled() {
+        prop_oneof![1 => Just(0i64), 9 => (1i64..=120).prop_map(move |n| n * unit)].boxed()
     } else {
-        (3_600i64..=86_400).boxed()
+        prop_oneof![
+            1 => Just(0i64),
+            2 => (1i64..=2).prop_map(move |n| n * unit),
+            7 => (1i64..=24).prop_map(move |n| n * caps_hour(unit)),
+        ]
+        .boxed()
     }
 }
 
+/// An hour, rounded up to the resolution.
+fn caps_hour(unit: i64) -> i64 {
+    (3_600 + unit - 1) / unit * unit
+}
+
 /// One operation, weighted towards the common ones.
-pub fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
+fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
     let mut choices: Vec<(u32, BoxedStrategy<Op>)> = vec![
         (
             3,
-            (small_state(), ttl(caps))
-                .prop_map(|(state, ttl_s)| Op::Save { state, ttl_s })
+            (handle(), small_state(), ttl(caps))
+                .prop_map(|(handle, state, ttl_s)| Op::Save {
+                    handle,
+                    state,
+                    ttl_s,
+                })
                 .boxed(),
         ),
-        (4, key_ref().prop_map(|key| Op::Load { key }).boxed()),
+        (
+            4,
+            (handle(), key_ref())
+                .prop_map(|(handle, key)| Op::Load { handle, key })
+                .boxed(),
+        ),
         (
             3,
-            (key_ref(), small_state(), ttl(caps))
-                .prop_map(|(key, state, ttl_s)| Op::Update { key, state, ttl_s })
+            (handle(), key_ref(), small_state(), ttl(caps))
+                .prop_map(|(handle, key, state, ttl_s)| Op::Update {
+                    handle,
+                    key,
+                    state,
+                    ttl_s,
+                })
                 .boxed(),
         ),
         (
             2,
-            (key_ref(), ttl(caps))
-                .prop_map(|(key, ttl_s)| Op::UpdateTtl { key, ttl_s })
+            (handle(), key_ref(), ttl(caps))
+                .prop_map(|(handle, key, ttl_s)| Op::UpdateTtl { handle, key, ttl_s })
                 .boxed(),
         ),
-        (1, key_ref().prop_map(|key| Op::Delete { key }).boxed()),
+        (
+            1,
+            (handle(), key_ref())
+                .prop_map(|(handle, key)| Op::Delete { handle, key })
+                .boxed(),
+        ),
+        (1, Just(Op::Sweep).boxed()),
     ];
-    if caps.controlled_clock {
+    if caps.clock.is_controlled() {
         choices.push((
             2,
             (1u64..=150)
                 .prop_map(|secs| Op::AdvanceClock { secs })
                 .boxed(),
         ));
-    }
-    if caps.sweep {
-        choices.push((1, Just(Op::Sweep).boxed()));
+    } else if caps.enforces_ttl {
+        let unit_ms = u64::try_from(caps.ttl_secs_at_least(1)).unwrap_or(1) * 1000;
+        choices.push((
+            1,
+            (unit_ms..=2 * unit_ms + 300)
+                .prop_map(|ms| Op::Wait { ms })
+                .boxed(),
+        ));
     }
     prop::strategy::Union::new_weighted(choices).boxed()
 }
 
 /// A sequence of up to `max_len` operations.
-pub fn sequence(caps: &Capabilities, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
+pub(crate) fn sequence(caps: &Capabilities, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(op(caps), 1..=max_len)
 }

@@ -1,2 +1,2 @@
 //! The reference store passes every property.
-conformance::conformance_tests!(conformance::MemoryHarness);
+conformance::conformance_tests!(conformance::MemoryHarness::new());

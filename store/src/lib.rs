@@ -105,7 +105,9 @@ pub use config::{
     DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH,
 };
 pub use error::Error;
-pub use record::{decode_record, DecodedRecord, RecordError, SessionState, FORMAT_VERSION};
+pub use record::{
+    decode_record, state_size, DecodedRecord, RecordError, SessionState, FORMAT_VERSION,
+};
 pub use store::SledSessionStore;
 pub use sweep::SweeperHandle;
 pub use verify::VerifyReport;

@@ -76,6 +76,12 @@ pub fn decode_record(bytes: &[u8]) -> Result<DecodedRecord, RecordError> {
     })
 }
 
+/// The size of a state as [`Builder::max_state_bytes`](crate::Builder::max_state_bytes) measures
+/// it: the bytes of its encoding in a record.
+pub fn state_size(state: &SessionState) -> usize {
+    encode_state(state).len()
+}
+
 /// Encodes the state alone; its length is what the size limit applies to.
 pub(crate) fn encode_state(state: &SessionState) -> Vec<u8> {
     // Serialising a map of strings into a Vec cannot fail.

@@ -1,143 +1,305 @@
-//! Random operation sequences against the reference model; a failure shrinks to a short one.
+//! Random operation sequences, spread over several clones of the store, against the reference
+//! model; a failure shrinks to a short sequence.
+
+use std::{
+    cell::Cell,
+    future::Future,
+    time::{Duration, Instant},
+};
 
 use actix_session::storage::SessionStore;
-use proptest::test_runner::TestCaseError;
 
-use super::{block_on, seen, session_key, ttl_secs, Outcome, Seen, SuiteConfig};
+use super::call::{self, Seen};
 use crate::{
+    check::Ctx,
+    failure::{Failure, Violation},
     harness::{Capabilities, Harness, Subject},
-    model::{Expect, Model},
-    ops::{sequence, KeyRef, Op},
+    model::{Ended, Expect, Liveness, Model, Span, State},
+    ops::{sequence, KeyRef, Op, HANDLES},
+    Outcome,
 };
 
 const NEVER_ISSUED: &str = "never-issued-0000000000000000000000000000000000000000000000000000";
 
-pub(super) fn check<H: Harness>(
-    harness: &H,
-    config: &SuiteConfig,
-    runtime: &tokio::runtime::Runtime,
-) -> Outcome {
-    let caps = harness.capabilities();
-    let mut runner = super::runner(config);
-    let result = runner.run(&sequence(&caps, config.max_ops), |ops| {
-        let subject = block_on(runtime, harness.fresh())
-            .map_err(TestCaseError::fail)?
-            .map_err(|e| TestCaseError::fail(format!("could not make a store: {e:#}")))?;
-        let mut model = Model::new(caps.enforces_ttl, caps.invalidates);
-        for (step, op) in ops.iter().enumerate() {
-            block_on(runtime, apply(&subject, &mut model, op, &caps))
-                .map_err(TestCaseError::fail)?
-                .map_err(|e| TestCaseError::fail(format!("step {step} ({op:?}): {e}")))?;
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
+    let caps = ctx.caps.clone();
+    let waited = Cell::new(Duration::ZERO);
+    ctx.generated(sequence(&caps, ctx.config.max_ops), |ops| {
+        ctx.with_store(async |subject| {
+            let mut run = Run {
+                caps: &caps,
+                model: Model::new(&caps),
+                handles: (0..HANDLES).map(|_| subject.handle()).collect(),
+                started: Instant::now(),
+                now_ms: 0,
+                waited: &waited,
+                budget: ctx.config.wait_budget,
+            };
+            for (step, op) in ops.iter().enumerate() {
+                run.apply(subject, op)
+                    .await
+                    .map_err(|f| f.at(format_args!("step {step} ({op:?})")))?;
+            }
+            Ok(())
+        })
+    })
+}
+
+/// One sequence against one store.
+struct Run<'a, S> {
+    caps: &'a Capabilities,
+    model: Model,
+    handles: Vec<S>,
+    started: Instant,
+    /// Model time with a controlled clock.
+    now_ms: u64,
+    /// Real waiting done so far by this property, across cases.
+    waited: &'a Cell<Duration>,
+    budget: Duration,
+}
+
+impl<S: SessionStore> Run<'_, S> {
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Runs `future` and returns when it ran on the model's timeline.
+    async fn timed<T>(&self, future: impl Future<Output = T>) -> (T, Span) {
+        if self.caps.clock.is_controlled() {
+            return (future.await, Span::at(self.now_ms));
+        }
+        let start = self.elapsed_ms();
+        let output = future.await;
+        (
+            output,
+            Span {
+                start,
+                end: self.elapsed_ms(),
+            },
+        )
+    }
+
+    fn resolve(&self, key: &KeyRef) -> String {
+        match key {
+            KeyRef::Issued(n) if !self.model.issued.is_empty() => {
+                self.model.issued[n % self.model.issued.len()].clone()
+            }
+            _ => NEVER_ISSUED.to_owned(),
+        }
+    }
+
+    fn unique_keys(&self) -> bool {
+        self.caps.key_shape.is_some()
+    }
+
+    async fn apply(&mut self, subject: &Subject<S>, op: &Op) -> Result<(), Failure> {
+        match op {
+            Op::Save {
+                handle,
+                state,
+                ttl_s,
+            } => {
+                let store = &self.handles[*handle];
+                let (key, span) = self
+                    .timed(call::save(store, state.clone(), call::secs(*ttl_s)))
+                    .await;
+                let key = key?;
+                if self.unique_keys() && self.model.was_issued(&key) {
+                    return Err(Failure::new(
+                        Violation::WeakKeys,
+                        "save returned a key it had issued before",
+                    ));
+                }
+                self.model.saved(&key, state.clone(), ttl_s * 1000, span);
+            }
+            Op::Load { handle, key } => {
+                let key = self.resolve(key);
+                self.load(*handle, &key).await?;
+            }
+            Op::Update {
+                handle,
+                key,
+                state,
+                ttl_s,
+            } => {
+                let old = self.resolve(key);
+                self.update(*handle, &old, state, *ttl_s).await?;
+            }
+            Op::UpdateTtl { handle, key, ttl_s } => {
+                let key = self.resolve(key);
+                let store = &self.handles[*handle];
+                let (result, span) = self
+                    .timed(call::update_ttl(store, &key, call::secs(*ttl_s)))
+                    .await;
+                result?;
+                self.model.ttl_updated(&key, ttl_s * 1000, span);
+            }
+            Op::Delete { handle, key } => {
+                let key = self.resolve(key);
+                call::delete(&self.handles[*handle], &key).await?;
+                self.model.deleted(&key);
+            }
+            Op::AdvanceClock { secs } => {
+                if self.caps.clock.advance(Duration::from_secs(*secs)) {
+                    self.now_ms += secs * 1000;
+                }
+            }
+            Op::Wait { ms } => {
+                let wait = Duration::from_millis(*ms);
+                // Beyond the budget a wait is skipped: the model follows real time either way.
+                if self.waited.get() + wait <= self.budget {
+                    self.waited.set(self.waited.get() + wait);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            Op::Sweep => self.sweep(subject).await?,
         }
         Ok(())
-    });
-    match result {
-        Ok(()) => Outcome::Pass {
-            cases: config.cases,
-        },
-        Err(e) => Outcome::Fail(format!("{e}")),
     }
-}
 
-fn resolve(model: &Model, key: &KeyRef) -> String {
-    match key {
-        KeyRef::Issued(n) if !model.issued.is_empty() => {
-            model.issued[n % model.issued.len()].clone()
+    async fn load(&mut self, handle: usize, key: &str) -> Result<(), Failure> {
+        let (seen, span) = self.timed(call::load(&self.handles[handle], key)).await;
+        let seen = seen?;
+        let expect = self.model.expect_load(key, span);
+        judge(&self.model, key, &expect, &seen)?;
+        if !matches!(expect, Expect::Absent(_)) {
+            self.model
+                .loaded(key, span, matches!(seen, Seen::State(_)));
         }
-        _ => NEVER_ISSUED.to_owned(),
+        Ok(())
     }
-}
 
-/// Applies one operation to store and model and compares what the store said.
-async fn apply<S: SessionStore>(
-    subject: &Subject<S>,
-    model: &mut Model,
-    op: &Op,
-    caps: &Capabilities,
-) -> Result<(), String> {
-    // Stores whose keys are credentials issue each key once; stores whose keys carry the state
-    // (the cookie store) give equal states equal keys.
-    let unique_keys = caps.key_shape.is_some();
-    let store = &*subject.store;
-    match op {
-        Op::Save { state, ttl_s } => {
-            let key = store
-                .save(state.clone(), &ttl_secs(*ttl_s))
-                .await
-                .map_err(|e| format!("save failed: {e:#}"))?;
-            let key = key.as_ref();
-            if unique_keys && model.was_issued(key) {
-                return Err("save returned a key it had issued before".to_owned());
+    async fn update(
+        &mut self,
+        handle: usize,
+        old: &str,
+        state: &State,
+        ttl_s: i64,
+    ) -> Result<(), Failure> {
+        let store = &self.handles[handle];
+        let (new, span) = self
+            .timed(call::update(store, old, state.clone(), call::secs(ttl_s)))
+            .await;
+        let new = new?;
+        match self.model.liveness(old, span) {
+            Liveness::Live if self.caps.update_keeps_key && new != old => {
+                return Err(Failure::new(
+                    Violation::LiveKeyChanged,
+                    "update of a live session returned a new key",
+                ));
             }
-            model.saved(key, state.clone(), ttl_s * 1000);
+            Liveness::Dead(why) if self.caps.invalidates && new == old => {
+                let what = match why {
+                    Ended::Deleted => "a deleted key",
+                    Ended::Expired => "an expired key",
+                    Ended::Moved => "a key the session had moved away from",
+                    Ended::NeverIssued => "a key the store never issued",
+                };
+                return Err(call::dead_key_returned(store, old, state, what).await);
+            }
+            _ => {}
         }
-        Op::Load { key } => {
-            let key = resolve(model, key);
-            let got = seen(store.load(&session_key(&key)).await);
-            let ok = match (model.expect_load(&key), &got) {
-                (Expect::State(want), Seen::State(got)) => &want == got,
-                (Expect::Absent, Seen::Nothing) => true,
-                (Expect::AbsentOr(_), Seen::Nothing) => true,
-                (Expect::AbsentOr(want), Seen::State(got)) => &want == got,
-                _ => false,
+        if self.unique_keys() && new != old && self.model.was_issued(&new) {
+            return Err(Failure::new(
+                Violation::WeakKeys,
+                "update moved the session to a key issued before",
+            ));
+        }
+        self.model
+            .updated(old, &new, state.clone(), ttl_s * 1000, span);
+        Ok(())
+    }
+
+    async fn sweep(&mut self, subject: &Subject<S>) -> Result<(), Failure> {
+        let Some(sweep) = subject.sweep() else {
+            return Ok(());
+        };
+        let (removed, span) = self.timed(sweep).await;
+        let removed = removed.map_err(|e| {
+            Failure::new(
+                Violation::Error,
+                format!("sweep: {}", crate::failure::anyhow_causes(&e)),
+            )
+        })?;
+        let (most, live) = self.model.swept(span);
+        if removed > most {
+            return Err(Failure::new(
+                Violation::SweepCount,
+                format!("the sweep reported {removed} sessions removed; at most {most} had expired"),
+            ));
+        }
+        // A sweep that removes a live session is caught here, not by luck of a later load.
+        for key in live {
+            self.load(0, &key)
+                .await
+                .map_err(|f| f.at("a live session, loaded right after the sweep"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Compares what `load(key)` showed with what the model allows, naming what went wrong.
+fn judge(model: &Model, key: &str, expect: &Expect, seen: &Seen) -> Result<(), Failure> {
+    let got = match seen {
+        Seen::Error(why) => return Err(Failure::new(Violation::Error, format!("load: {why}"))),
+        Seen::Nothing | Seen::Undecodable(_) => {
+            return match expect {
+                Expect::State(want) => Err(Failure::new(
+                    Violation::LostSession,
+                    format!("a live session holding {want:?} loaded {seen:?}"),
+                )),
+                _ => Ok(()),
             };
-            if !ok {
-                return Err(format!(
-                    "load: expected {:?}, store gave {got:?}",
-                    model.expect_load(&key)
-                ));
-            }
         }
-        Op::Update { key, state, ttl_s } => {
-            let old = resolve(model, key);
-            let in_place = model.update_in_place(&old);
-            let new = store
-                .update(session_key(&old), state.clone(), &ttl_secs(*ttl_s))
-                .await
-                .map_err(|e| format!("update failed: {e:#}"))?;
-            let new = new.as_ref();
-            if in_place && caps.update_keeps_key && new != old {
-                return Err("update of a live session changed its key".to_owned());
-            }
-            if !in_place && new == old && caps.invalidates {
-                return Err("update of a dead session reused its key (resurrection)".to_owned());
-            }
-            if unique_keys && new != old && model.was_issued(new) {
-                return Err("update moved the session to a key issued before".to_owned());
-            }
-            model.updated(&old, new, state.clone(), ttl_s * 1000);
-        }
-        Op::UpdateTtl { key, ttl_s } => {
-            let key = resolve(model, key);
-            store
-                .update_ttl(&session_key(&key), &ttl_secs(*ttl_s))
-                .await
-                .map_err(|e| format!("update_ttl failed: {e:#}"))?;
-            model.ttl_updated(&key, ttl_s * 1000);
-        }
-        Op::Delete { key } => {
-            let key = resolve(model, key);
-            store
-                .delete(&session_key(&key))
-                .await
-                .map_err(|e| format!("delete failed: {e:#}"))?;
-            model.deleted(&key);
-        }
-        Op::AdvanceClock { secs } => {
-            let advance = subject.advance_clock.as_ref().ok_or("no clock control")?;
-            advance(std::time::Duration::from_secs(*secs));
-            model.advance(secs * 1000);
-        }
-        Op::Sweep => {
-            let sweep = subject.sweep.as_ref().ok_or("no sweep")?;
-            let removed = sweep().map_err(|e| format!("sweep failed: {e:#}"))?;
-            let expected = model.swept();
-            if removed != expected {
-                return Err(format!(
-                    "sweep removed {removed} sessions, {expected} had expired"
-                ));
-            }
-        }
+        Seen::State(got) => got,
+    };
+    let crossed = |got: &State| {
+        model
+            .owner_of(got, key)
+            .filter(|_| !model.wrote_before(key, got))
+            .map(|_| {
+                Failure::new(
+                    Violation::CrossedSession,
+                    format!("the key loaded {got:?}, which is another session's state"),
+                )
+            })
+    };
+    match expect {
+        Expect::State(want) | Expect::AbsentOr(want) if want == got => Ok(()),
+        Expect::State(want) | Expect::AbsentOr(want) => Err(crossed(got).unwrap_or_else(|| {
+            let stale = if model.wrote_before(key, got) {
+                " (an older state of this session)"
+            } else {
+                ""
+            };
+            Failure::new(
+                Violation::WrongState,
+                format!("the session should hold {want:?}, it loaded {got:?}{stale}"),
+            )
+        })),
+        Expect::Absent(why) => Err(crossed(got).unwrap_or_else(|| match why {
+            Ended::NeverIssued => Failure::new(
+                Violation::CrossedSession,
+                format!("a key the store never issued loaded {got:?}"),
+            ),
+            Ended::Deleted => Failure::new(
+                Violation::Revived,
+                format!("a deleted session loaded {got:?}"),
+            ),
+            Ended::Moved => Failure::new(
+                Violation::Revived,
+                format!("the key a session was moved away from by update loaded {got:?}"),
+            ),
+            Ended::Expired => match model.touched_after_end(key) {
+                Some(op) => Failure::new(
+                    Violation::Revived,
+                    format!("an expired session loaded {got:?} again after {op} of its key"),
+                ),
+                None => Failure::new(
+                    Violation::ExpiredServed,
+                    format!("a session past its TTL loaded {got:?}"),
+                ),
+            },
+        })),
     }
-    Ok(())
 }

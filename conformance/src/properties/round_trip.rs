@@ -1,122 +1,93 @@
-//! Arbitrary states come back exactly; an oversized one is refused and changes nothing.
-
-use std::collections::HashMap;
+//! States as the middleware makes them come back exactly, through `save` and `update`; states it
+//! cannot make are probed and reported as advisories.
 
 use actix_session::storage::SessionStore;
-use proptest::{prelude::*, test_runner::TestCaseError};
 
-use super::{block_on, seen, ttl_secs, Outcome, Seen, SuiteConfig};
-use crate::{harness::Harness, model::State};
+use super::call::{self, Seen};
+use crate::{
+    check::Ctx,
+    failure::Failure,
+    generate::{middleware_state, one_field},
+    harness::Harness,
+    Outcome, State,
+};
 
-const LONG_TTL_S: i64 = 86_400;
+const DAY: i64 = 86_400;
 
-/// Unicode keys and values (any printable character), empty strings and many entries.
-fn arbitrary_state() -> impl Strategy<Value = State> {
-    prop_oneof![
-        4 => prop::collection::hash_map("\\PC{0,12}", "\\PC{0,40}", 0..12),
-        1 => prop::collection::hash_map("[a-z]{1,8}", ".{0,4}", 50..200),
-        1 => Just(HashMap::from([(String::new(), String::new())])),
-    ]
-}
-
-pub(super) fn check<H: Harness>(
-    harness: &H,
-    config: &SuiteConfig,
-    runtime: &tokio::runtime::Runtime,
-) -> Outcome {
-    let caps = harness.capabilities();
-    let mut runner = super::runner(config);
-    let generated = runner.run(&arbitrary_state(), |state| {
-        let fits = caps
-            .max_state_bytes
-            .is_none_or(|limit| serde_json::to_string(&state).map_or(0, |s| s.len()) <= limit);
-        prop_assume!(fits);
-        block_on(runtime, round_trip(harness, state))
-            .map_err(TestCaseError::fail)?
-            .map_err(TestCaseError::fail)
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
+    let limit = ctx.caps.max_state;
+    let outcome = ctx.generated(middleware_state(), |state| {
+        // A state over the declared limit belongs to `size_limits`.
+        if limit.is_some_and(|l| l.measure.of(&with_second(&state)) > l.bytes) {
+            return Ok(());
+        }
+        ctx.with_store(async |subject| round_trip(&subject.store, &state).await)
     });
-    if let Err(e) = generated {
-        return Outcome::Fail(format!("{e}"));
+    if !matches!(outcome, Outcome::Pass { .. }) {
+        return outcome;
     }
-    // One value as large as the store promises to keep (64 KiB when it names no limit), less
-    // room for the field the round trip's update adds.
-    let limit = caps.max_state_bytes.unwrap_or(64 * 1024);
-    let big = HashMap::from([("big".to_owned(), "é".repeat(limit.saturating_sub(48) / 2))]);
-    match block_on(runtime, round_trip(harness, big)) {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => return Outcome::Fail(format!("state at the declared limit: {e}")),
-        Err(e) => return Outcome::Fail(e),
-    }
-    if let Some(limit) = caps.max_state_bytes {
-        match block_on(runtime, oversized_changes_nothing(harness, limit)) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Outcome::Fail(e),
-            Err(e) => return Outcome::Fail(e),
+    // No declared limit: the store must keep a large state (64 KiB of JSON text).
+    if limit.is_none() {
+        let big = one_field("big", &"é".repeat(32 * 1024));
+        if let Err(failure) = ctx.with_store(async |subject| round_trip(&subject.store, &big).await) {
+            return Outcome::Fail(failure.at("a state of 64 KiB (the store declares no limit)"));
         }
     }
+    probe_beyond_middleware(ctx);
     Outcome::Pass {
-        cases: config.cases + 2,
+        cases: ctx.config.cases + 1,
     }
 }
 
-async fn round_trip<H: Harness>(harness: &H, state: State) -> Result<(), String> {
-    let subject = harness
-        .fresh()
-        .await
-        .map_err(|e| format!("could not make a store: {e:#}"))?;
-    let store = &*subject.store;
-    let key = store
-        .save(state.clone(), &ttl_secs(LONG_TTL_S))
-        .await
-        .map_err(|e| format!("save failed: {e:#}"))?;
-    match seen(store.load(&key).await) {
-        Seen::State(got) if got == state => {}
-        other => return Err(format!("saved {state:?}, loaded {other:?}")),
-    }
+/// `state` with one more field, as `round_trip`'s update writes it.
+fn with_second(state: &State) -> State {
     let mut changed = state.clone();
-    changed.insert("second".to_owned(), "ñ".to_owned());
-    let key = store
-        .update(key, changed.clone(), &ttl_secs(LONG_TTL_S))
-        .await
-        .map_err(|e| format!("update failed: {e:#}"))?;
-    match seen(store.load(&key).await) {
-        Seen::State(got) if got == changed => Ok(()),
-        other => Err(format!("updated to {changed:?}, loaded {other:?}")),
-    }
+    changed.insert("second".to_owned(), "\"ñ\"".to_owned());
+    changed
 }
 
-/// A state twice the limit: `save` and `update` fail, and the stored session is untouched.
-async fn oversized_changes_nothing<H: Harness>(harness: &H, limit: usize) -> Result<(), String> {
-    let subject = harness
-        .fresh()
-        .await
-        .map_err(|e| format!("could not make a store: {e:#}"))?;
-    let store = &*subject.store;
-    let original = HashMap::from([("n".to_owned(), "1".to_owned())]);
-    let key = store
-        .save(original.clone(), &ttl_secs(LONG_TTL_S))
-        .await
-        .map_err(|e| format!("save failed: {e:#}"))?;
-    let huge = HashMap::from([("huge".to_owned(), "x".repeat(limit * 2))]);
-    if let Ok(key) = store.save(huge.clone(), &ttl_secs(LONG_TTL_S)).await {
-        return Err(format!(
-            "save accepted a state of twice the declared limit ({} bytes), under a key of {} bytes",
-            limit * 2,
-            key.as_ref().len()
-        ));
-    }
-    let same: actix_session::storage::SessionKey = super::session_key(key.as_ref());
-    if store
-        .update(same, huge, &ttl_secs(LONG_TTL_S))
-        .await
-        .is_ok()
-    {
-        return Err("update accepted a state of twice the declared limit".to_owned());
-    }
-    match seen(store.load(&key).await) {
-        Seen::State(got) if got == original => Ok(()),
-        other => Err(format!(
-            "after a refused oversized update the session loads {other:?}"
-        )),
+async fn round_trip<S: SessionStore>(store: &S, state: &State) -> Result<(), Failure> {
+    let key = call::save(store, state.clone(), call::secs(DAY)).await?;
+    call::expect_state(store, &key, state, "after save").await?;
+    let changed = with_second(state);
+    let key = call::update(store, &key, changed.clone(), call::secs(DAY)).await?;
+    call::expect_state(store, &key, &changed, "after update").await
+}
+
+/// States the middleware cannot produce: field names with control characters are possible only
+/// if an application names a field so; raw values that are not JSON text, never.
+fn probe_beyond_middleware<H: Harness>(ctx: &Ctx<'_, H>) {
+    let probes = [
+        (
+            "field names with control characters (NUL, U+0001, a line break), which only an \
+             application that names a session field so can produce",
+            State::from([
+                ("a\u{0}b".to_owned(), "1".to_owned()),
+                ("\u{1}".to_owned(), "2".to_owned()),
+                ("line\nbreak".to_owned(), "3".to_owned()),
+            ]),
+        ),
+        (
+            "a raw value that is not JSON text (with a NUL byte), which the middleware never \
+             writes",
+            State::from([("raw".to_owned(), "\u{0}not json".to_owned())]),
+        ),
+    ];
+    for (probe, state) in probes {
+        let observed = ctx.with_store(async |subject| {
+            let store = &subject.store;
+            Ok(match call::save(store, state.clone(), call::secs(DAY)).await {
+                Err(failure) => Some(format!("refused: {}", failure.detail)),
+                Ok(key) => match call::load(store, &key).await? {
+                    Seen::State(got) if got == state => None,
+                    other => Some(format!("saved, then loaded {other:?}")),
+                },
+            })
+        });
+        match observed {
+            Ok(Some(what)) => ctx.advise(probe, what),
+            Ok(None) => {}
+            Err(failure) => ctx.advise(probe, failure.to_string()),
+        }
     }
 }

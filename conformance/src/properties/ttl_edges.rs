@@ -1,77 +1,73 @@
-//! Zero, negative and huge TTLs: no panic, no overflow, zero or less means expired.
-
-use std::collections::HashMap;
+//! Zero, negative and huge TTLs: no panic, no overflow; zero or less means expired, too large
+//! saturates. (actix-session passes the configured TTL through, whatever its value.)
 
 use actix_session::storage::SessionStore;
 use actix_web::cookie::time::Duration as Ttl;
 
-use super::{block_on, seen, Outcome, Seen};
-use crate::harness::Harness;
+use super::{call, steps_outcome};
+use crate::{
+    check::Ctx,
+    failure::{Failure, Violation},
+    generate::one_field,
+    harness::{Capabilities, Harness},
+    Outcome,
+};
 
-pub(super) fn check<H: Harness>(harness: &H, runtime: &tokio::runtime::Runtime) -> Outcome {
-    match block_on(runtime, run(harness)) {
-        Ok(Ok(())) => Outcome::Pass { cases: 1 },
-        Ok(Err(e)) | Err(e) => Outcome::Fail(e),
-    }
+const EXPIRED: [Ttl; 3] = [Ttl::ZERO, Ttl::seconds(-1), Ttl::MIN];
+const HUGE: [Ttl; 3] = [
+    Ttl::MAX,
+    Ttl::seconds(i64::MAX / 1000),
+    Ttl::weeks(52 * 10_000),
+];
+
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
+    let caps = &ctx.caps;
+    steps_outcome(ctx.with_store(async |subject| {
+        let store = &subject.store;
+        let mut steps = ctx.steps();
+        for ttl in EXPIRED {
+            steps.run(&format!("save with TTL {ttl}"), save_expired(store, caps, ttl)).await?;
+        }
+        for ttl in HUGE {
+            steps.run(&format!("TTL {ttl}"), huge(store, ttl)).await?;
+        }
+        for ttl in EXPIRED {
+            steps
+                .run(&format!("update_ttl with TTL {ttl}"), update_ttl_expired(store, caps, ttl))
+                .await?;
+        }
+        Ok(steps.count())
+    }))
 }
 
-async fn run<H: Harness>(harness: &H) -> Result<(), String> {
-    let caps = harness.capabilities();
-    let subject = harness
-        .fresh()
+async fn save_expired<S: SessionStore>(store: &S, caps: &Capabilities, ttl: Ttl) -> Result<(), Failure> {
+    let key = call::save(store, one_field("ttl", "expired"), ttl)
         .await
-        .map_err(|e| format!("could not make a store: {e:#}"))?;
-    let store = &*subject.store;
-    let state = HashMap::from([("k".to_owned(), "v".to_owned())]);
-    let huge = [
-        Ttl::MAX,
-        Ttl::seconds(i64::MAX / 1000),
-        Ttl::weeks(52 * 10_000),
-    ];
-    let expired = [Ttl::ZERO, Ttl::seconds(-1), Ttl::MIN];
+        .map_err(|f| f.at("storing an already-expired session"))?;
+    if caps.enforces_ttl {
+        call::expect_absent(store, &key, Violation::ExpiredServed, "zero or less means expired").await?;
+    }
+    Ok(())
+}
 
-    for ttl in expired {
-        let key = store.save(state.clone(), &ttl).await.map_err(|e| {
-            format!("save with TTL {ttl} failed instead of storing an expired session: {e:#}")
-        })?;
-        if caps.enforces_ttl && seen(store.load(&key).await) != Seen::Nothing {
-            return Err(format!(
-                "a session saved with TTL {ttl} loaded; zero or less means expired"
-            ));
-        }
-    }
-    for ttl in huge {
-        let key = store
-            .save(state.clone(), &ttl)
-            .await
-            .map_err(|e| format!("save with TTL {ttl} failed: {e:#}"))?;
-        if seen(store.load(&key).await) != Seen::State(state.clone()) {
-            return Err(format!("a session saved with TTL {ttl} did not load"));
-        }
-        let key = store
-            .update(key, state.clone(), &ttl)
-            .await
-            .map_err(|e| format!("update with TTL {ttl} failed: {e:#}"))?;
-        store
-            .update_ttl(&key, &ttl)
-            .await
-            .map_err(|e| format!("update_ttl with TTL {ttl} failed: {e:#}"))?;
-        if seen(store.load(&key).await) != Seen::State(state.clone()) {
-            return Err(format!("a session updated with TTL {ttl} did not load"));
-        }
-    }
-    for ttl in expired {
-        let key = store
-            .save(state.clone(), &Ttl::days(1))
-            .await
-            .map_err(|e| format!("save failed: {e:#}"))?;
-        store
-            .update_ttl(&key, &ttl)
-            .await
-            .map_err(|e| format!("update_ttl with TTL {ttl} failed: {e:#}"))?;
-        if caps.enforces_ttl && caps.invalidates && seen(store.load(&key).await) != Seen::Nothing {
-            return Err(format!("update_ttl with TTL {ttl} left the session live"));
-        }
+async fn huge<S: SessionStore>(store: &S, ttl: Ttl) -> Result<(), Failure> {
+    let state = one_field("ttl", "huge");
+    let key = call::save(store, state.clone(), ttl).await?;
+    call::expect_state(store, &key, &state, "after save").await?;
+    let key = call::update(store, &key, state.clone(), ttl).await?;
+    call::update_ttl(store, &key, ttl).await?;
+    call::expect_state(store, &key, &state, "after update and update_ttl").await
+}
+
+async fn update_ttl_expired<S: SessionStore>(
+    store: &S,
+    caps: &Capabilities,
+    ttl: Ttl,
+) -> Result<(), Failure> {
+    let key = call::save(store, one_field("ttl", "ended by update_ttl"), Ttl::days(1)).await?;
+    call::update_ttl(store, &key, ttl).await?;
+    if caps.enforces_ttl && caps.invalidates {
+        call::expect_absent(store, &key, Violation::ExpiredServed, "update_ttl to zero or less ends the session").await?;
     }
     Ok(())
 }

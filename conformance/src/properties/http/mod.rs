@@ -1,13 +1,11 @@
-//! The store behind actix-session's `SessionMiddleware`, over real HTTP on 127.0.0.1: the
-//! scenarios of actix-session's own (crate-private) acceptance suite and more, under `Signed` and
-//! `Private` cookies and both TTL extension policies.
+//! The store behind actix-session's `SessionMiddleware`, over real HTTP on 127.0.0.1, on two
+//! workers that each hold their own clone of the store: the scenarios of actix-session's own
+//! (crate-private) acceptance suite and more, with every session moving between workers, under
+//! `Signed` and `Private` cookies and both TTL extension policies.
 
 mod client;
 mod scenarios;
 mod server;
-mod shared_store;
-
-use std::time::Duration;
 
 use actix_session::config::CookieContentSecurity;
 use actix_web::cookie::time::Duration as Ttl;
@@ -16,8 +14,12 @@ use self::{
     client::Client,
     server::{MiddlewareConfig, Policy, TestServer},
 };
-use super::{block_on, Outcome};
-use crate::harness::{Harness, Subject};
+use crate::{
+    check::Ctx,
+    failure::{Failure, Violation},
+    harness::Harness,
+    Outcome,
+};
 
 /// Which scenario set to run.
 #[derive(Debug, Clone, Copy)]
@@ -34,12 +36,13 @@ const CONFIGS: [(CookieContentSecurity, Policy); 4] = [
     (CookieContentSecurity::Private, Policy::OnEveryRequest),
 ];
 
-pub(super) fn check<H: Harness>(
-    harness: &H,
-    scenario: Scenario,
-    runtime: &tokio::runtime::Runtime,
-) -> Outcome {
-    let caps = harness.capabilities();
+fn http(detail: String) -> Failure {
+    Failure::new(Violation::Http, detail)
+}
+
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>, scenario: Scenario) -> Outcome {
+    let caps = &ctx.caps;
+    let real_clock = !caps.clock.is_controlled();
     if matches!(scenario, Scenario::Expiry) && !caps.enforces_ttl {
         return Outcome::NotApplicable(
             "the store does not expire sessions itself; the cookie's Max-Age is left to the client"
@@ -49,7 +52,7 @@ pub(super) fn check<H: Harness>(
     let mut cases = 0;
     for (content, policy) in CONFIGS {
         let ttl = match scenario {
-            Scenario::Expiry if !caps.controlled_clock => Ttl::seconds(1),
+            Scenario::Expiry if real_clock => Ttl::seconds(caps.ttl_secs_at_least(1)),
             _ => Ttl::seconds(60),
         };
         let config = MiddlewareConfig {
@@ -58,42 +61,26 @@ pub(super) fn check<H: Harness>(
             ttl,
             custom_cookie: matches!(content, CookieContentSecurity::Signed),
         };
-        let label = format!("{content:?} cookies, {policy:?}");
-        let result = block_on(runtime, harness.fresh()).and_then(|made| {
-            let subject = made.map_err(|e| format!("could not make a store: {e:#}"))?;
-            let server = TestServer::start(subject.store.clone(), config)?;
-            let client = Client::new(server.addr, config.cookie_name())?;
-            block_on(runtime, run(&client, &subject, &caps, config, scenario))?
+        let result = ctx.with_store(async |subject| {
+            let server = TestServer::start((0..server::WORKERS).map(|_| subject.handle()).collect(), config).map_err(http)?;
+            let mut client = Client::connect(server.addr, config.cookie_name())
+                .await
+                .map_err(http)?;
+            match scenario {
+                Scenario::Workflow => scenarios::workflow(&mut client, caps, config).await,
+                Scenario::Expiry => scenarios::expiry(&mut client, caps, config).await,
+                Scenario::SessionUpdate => scenarios::session_update(&mut client).await,
+            }
         });
-        if let Err(why) = result {
-            return Outcome::Fail(format!("{label}: {why}"));
+        match result {
+            Err(failure) if !ctx.excused(&failure) => {
+                return Outcome::Fail(failure.at(format_args!("{content:?} cookies, {policy:?}")))
+            }
+            _ => cases += 1,
         }
-        cases += 1;
-        if matches!(scenario, Scenario::Expiry) && !caps.controlled_clock {
+        if matches!(scenario, Scenario::Expiry) && real_clock {
             break; // waiting out real TTLs once is enough
         }
     }
     Outcome::Pass { cases }
-}
-
-async fn run<S>(
-    client: &Client,
-    subject: &Subject<S>,
-    caps: &crate::Capabilities,
-    config: MiddlewareConfig,
-    scenario: Scenario,
-) -> Result<(), String> {
-    match scenario {
-        Scenario::Workflow => scenarios::workflow(client, caps, config).await,
-        Scenario::Expiry => {
-            let wait = |by: Duration| async move {
-                match &subject.advance_clock {
-                    Some(advance) => advance(by),
-                    None => tokio::time::sleep(by).await,
-                }
-            };
-            scenarios::expiry(client, config, wait).await
-        }
-        Scenario::SessionUpdate => scenarios::session_update(client).await,
-    }
 }

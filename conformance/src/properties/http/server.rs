@@ -3,7 +3,14 @@
 //! Its handlers keep a user id and a counter in the session and answer with both as JSON, so
 //! every response shows which session the server saw.
 
-use std::{net::SocketAddr, sync::Arc, thread::JoinHandle};
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    thread::JoinHandle,
+};
 
 use actix_session::{
     config::{CookieContentSecurity, PersistentSession, TtlExtensionPolicy},
@@ -13,10 +20,15 @@ use actix_session::{
 use actix_web::{
     cookie::{time::Duration as Ttl, Key},
     dev::ServerHandle,
-    guard, web, App, HttpResponse, HttpServer,
+    guard, middleware::DefaultHeaders, web, App, HttpResponse, HttpServer,
 };
 
-use super::shared_store::SharedStore;
+/// Server workers, each with its own clone of the store (actix-web builds one
+/// `SessionMiddleware` per worker).
+pub(crate) const WORKERS: usize = 2;
+
+/// The response header naming the worker that answered.
+pub(crate) const WORKER_HEADER: &str = "x-worker";
 
 /// When the middleware extends a session's TTL (actix-session's `TtlExtensionPolicy`, which is
 /// neither `Copy` nor exhaustive).
@@ -121,20 +133,28 @@ pub(crate) struct TestServer {
 }
 
 impl TestServer {
-    /// Starts one worker on a free loopback port.
-    pub fn start<S: SessionStore + Send + Sync + 'static>(
-        store: Arc<S>,
+    /// Starts [`WORKERS`] workers on a free loopback port, each with its own handle on the
+    /// store (one of `handles`).
+    pub fn start<S: SessionStore + Send + 'static>(
+        handles: Vec<S>,
         config: MiddlewareConfig,
     ) -> Result<Self, String> {
+        let handles = Arc::new(std::sync::Mutex::new(handles));
         let key = Key::generate();
         let (ready, started) = std::sync::mpsc::channel();
         let failed = ready.clone();
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();
             let result = system.block_on(async move {
-                let store = SharedStore(store);
+                let next_worker = Arc::new(AtomicUsize::new(0));
                 let server = HttpServer::new(move || {
-                    let middleware = SessionMiddleware::builder(store.clone(), key.clone())
+                    let worker = next_worker.fetch_add(1, Ordering::SeqCst);
+                    let store = handles
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .pop()
+                        .expect("a server worker restarted, which actix does after a panic in it (did the store panic?)");
+                    let middleware = SessionMiddleware::builder(store, key.clone())
                         .cookie_secure(false) // plain HTTP on loopback
                         .cookie_name(config.cookie_name().to_owned())
                         .cookie_path(config.cookie_path().to_owned())
@@ -148,6 +168,8 @@ impl TestServer {
                         .build();
                     App::new()
                         .wrap(middleware)
+                        .wrap(DefaultHeaders::new().add((WORKER_HEADER, worker.to_string())))
+                        .route("/worker", web::get().to(HttpResponse::NoContent))
                         .route("/state", web::get().to(state))
                         .route("/login/{user}", web::post().to(login))
                         .route("/increment", web::post().to(increment))
@@ -168,7 +190,7 @@ impl TestServer {
                                 .route("/state", web::get().to(state)),
                         )
                 })
-                .workers(1)
+                .workers(WORKERS)
                 .disable_signals()
                 .bind(("127.0.0.1", 0))?;
                 let addr = server.addrs()[0];

@@ -1,125 +1,83 @@
-//! Deliberately broken stores. Each breaks one contract; the suite must fail every one of them,
-//! or the suite itself is defective. Each is the reference [`MemoryStore`] with one defect.
+//! The reference [`MemoryStore`] with one defect in its own logic: expiry, keys, updates,
+//! encoding, TTL arithmetic, the size check.
 
-use std::{
-    sync::atomic::{AtomicU64, Ordering},
-    time::Duration,
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
 };
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as Ttl;
+use conformance::{MemoryStore, State, MEMORY_MAX_STATE_BYTES};
 use rand::distr::{Alphanumeric, SampleString};
 
-use crate::{
-    harness::{Capabilities, Harness, Subject},
-    memory::{memory_capabilities, MemoryStore},
-    model::State,
-};
+use super::Mutant;
 
-/// One defect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mutant {
-    /// `load` serves expired sessions.
-    IgnoresTtl,
-    /// `update` of a live session keeps the old state.
-    UpdateKeepsOldState,
-    /// `update` of a vanished or expired key writes it back under the same key.
-    UpdateResurrects,
-    /// `update_ttl` brings back an expired or missing session.
-    UpdateTtlResurrects,
-    /// `delete` does nothing.
-    DeleteDoesNothing,
-    /// `save` draws from four keys and overwrites whatever is there.
-    SaveOverwrites,
-    /// `load` matches on the first 32 characters of the key.
-    NearMissKey,
-    /// The sweep removes sessions that expire within the next minute.
-    SweepDeletesLive,
-    /// Entries with empty values are dropped.
-    LosesEmptyValues,
-    /// Non-ASCII characters become `?`.
-    MangleUnicode,
-    /// Keys are a zero-padded counter.
-    PredictableKeys,
-    /// Keys are 16 characters long.
-    ShortKeys,
-    /// `update` merges the new state into the old instead of replacing it.
-    UpdateMerges,
-    /// TTL arithmetic panics on negative or huge TTLs.
-    TtlOverflowPanics,
-    /// A TTL of zero or less means "never expires".
-    ZeroTtlLives,
-    /// `update` writes one field at a time, so racing updates interleave.
-    TornUpdate,
-    /// No size limit: an oversized state is accepted.
-    IgnoresSizeLimit,
-}
-
-impl Mutant {
-    /// Every mutant.
-    pub const ALL: [Mutant; 17] = [
-        Mutant::IgnoresTtl,
-        Mutant::UpdateKeepsOldState,
-        Mutant::UpdateResurrects,
-        Mutant::UpdateTtlResurrects,
-        Mutant::DeleteDoesNothing,
-        Mutant::SaveOverwrites,
-        Mutant::NearMissKey,
-        Mutant::SweepDeletesLive,
-        Mutant::LosesEmptyValues,
-        Mutant::MangleUnicode,
-        Mutant::PredictableKeys,
-        Mutant::ShortKeys,
-        Mutant::UpdateMerges,
-        Mutant::TtlOverflowPanics,
-        Mutant::ZeroTtlLives,
-        Mutant::TornUpdate,
-        Mutant::IgnoresSizeLimit,
-    ];
-}
+/// Thirty days in seconds: memcached's line between a relative TTL and a UNIX timestamp.
+const THIRTY_DAYS_S: i64 = 30 * 86_400;
 
 /// A [`MemoryStore`] with one defect.
-#[derive(Debug)]
-pub struct MutantStore {
+#[derive(Debug, Clone)]
+pub struct ClassicStore {
     mutant: Mutant,
     inner: MemoryStore,
-    counter: AtomicU64,
+    counter: Arc<AtomicU64>,
 }
 
-impl MutantStore {
-    fn new(mutant: Mutant) -> Self {
+impl ClassicStore {
+    pub fn new(mutant: Mutant, inner: MemoryStore) -> Self {
         Self {
             mutant,
-            inner: MemoryStore::with_manual_clock(),
-            counter: AtomicU64::new(0),
+            inner,
+            counter: Arc::default(),
         }
     }
 
-    fn sweep(&self) -> usize {
+    pub fn backend(&self) -> &MemoryStore {
+        &self.inner
+    }
+
+    pub fn sweep(&self) -> usize {
         if self.mutant != Mutant::SweepDeletesLive {
             return self.inner.sweep();
         }
         let horizon = self.inner.now_ms() + 60_000;
-        let mut sessions = self.inner.lock();
+        let mut sessions = self.inner.entries();
         let before = sessions.len();
         sessions.retain(|_, (_, expires)| *expires > horizon);
         before - sessions.len()
     }
 
     fn expiry(&self, ttl: &Ttl) -> u64 {
+        let now = self.inner.now_ms();
         match self.mutant {
             Mutant::TtlOverflowPanics => {
                 let ms = u64::try_from(ttl.whole_milliseconds()).expect("negative TTL");
-                self.inner.now_ms().checked_add(ms).expect("TTL overflow")
+                now.checked_add(ms).expect("TTL overflow")
             }
             Mutant::ZeroTtlLives if !ttl.is_positive() => u64::MAX,
+            Mutant::TtlMillisInU32 => {
+                // "No session lives for more than a few weeks": the TTL fits in 32 bits...
+                let ms = ttl.whole_milliseconds().max(0) as u32;
+                now + u64::from(ms)
+            }
+            Mutant::LongTtlAsTimestamp => {
+                // memcached's rule: an expiry beyond 30 days is an absolute UNIX time.
+                let secs = ttl.whole_seconds().max(0);
+                let ms = u64::try_from(secs).unwrap_or(0).saturating_mul(1000);
+                if secs > THIRTY_DAYS_S {
+                    ms
+                } else {
+                    now + ms
+                }
+            }
             _ => self.inner.expiry(ttl),
         }
     }
 
     fn distort(&self, mut state: State) -> State {
         match self.mutant {
-            Mutant::LosesEmptyValues => state.retain(|_, v| !v.is_empty()),
+            Mutant::LosesNullValues => state.retain(|_, v| v != "null"),
             Mutant::MangleUnicode => {
                 let ascii = |s: &String| {
                     s.chars()
@@ -146,7 +104,7 @@ impl MutantStore {
     fn insert(&self, state: State, expires: u64) -> SessionKey {
         match self.key() {
             Some(key) => {
-                self.inner.lock().insert(key.clone(), (state, expires));
+                self.inner.entries().insert(key.clone(), (state, expires));
                 key.try_into().expect("short key")
             }
             None => self.inner.insert_fresh(state, expires),
@@ -154,21 +112,30 @@ impl MutantStore {
     }
 
     fn check_size(&self, state: &State) -> Result<(), anyhow::Error> {
-        if self.mutant == Mutant::IgnoresSizeLimit {
-            return Ok(());
+        let json = serde_json::to_string(state)?;
+        let too_large = match self.mutant {
+            Mutant::IgnoresSizeLimit => false,
+            Mutant::SizeLimitInChars => json.chars().count() > MEMORY_MAX_STATE_BYTES,
+            Mutant::SizeLimitExclusive => json.len() >= MEMORY_MAX_STATE_BYTES,
+            _ => json.len() > MEMORY_MAX_STATE_BYTES,
+        };
+        if too_large {
+            anyhow::bail!("session state of {} bytes is too large", json.len());
         }
-        MemoryStore::check_size(state)
+        Ok(())
     }
 }
 
-impl SessionStore for MutantStore {
+impl SessionStore for ClassicStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let key = session_key.as_ref();
         match self.mutant {
-            Mutant::IgnoresTtl => Ok(self.inner.lock().get(key).map(|(s, _)| s.clone())),
+            Mutant::IgnoresTtl | Mutant::ServedUntilSwept => {
+                Ok(self.inner.entries().get(key).map(|(s, _)| s.clone()))
+            }
             Mutant::NearMissKey if key.len() >= 32 => {
                 let now = self.inner.now_ms();
-                let sessions = self.inner.lock();
+                let sessions = self.inner.entries();
                 Ok(sessions
                     .iter()
                     .find(|(k, (_, e))| k.get(..32) == key.get(..32) && *e > now)
@@ -198,33 +165,34 @@ impl SessionStore for MutantStore {
         let live = self.inner.live_state(&key);
         match (self.mutant, live) {
             (Mutant::UpdateResurrects, _) => {
-                self.inner.lock().insert(key, (state, expires));
+                self.inner.entries().insert(key, (state, expires));
                 Ok(session_key)
             }
             (Mutant::UpdateKeepsOldState, Some(old)) => {
-                self.inner.lock().insert(key, (old, expires));
+                self.inner.entries().insert(key, (old, expires));
                 Ok(session_key)
             }
             (Mutant::UpdateMerges, Some(mut old)) => {
                 old.extend(state);
-                self.inner.lock().insert(key, (old, expires));
+                self.inner.entries().insert(key, (old, expires));
                 Ok(session_key)
             }
             (Mutant::TornUpdate, Some(_)) => {
-                // One field per lock, with a pause between: other writers get in.
+                // One field per write, as a store of hashes would (HSET per field), awaiting
+                // each: another request's update gets in between.
                 self.inner
-                    .lock()
+                    .entries()
                     .insert(key.clone(), (State::new(), expires));
                 for (field, value) in state {
-                    std::thread::sleep(Duration::from_micros(50));
-                    if let Some((s, _)) = self.inner.lock().get_mut(&key) {
+                    tokio::task::yield_now().await;
+                    if let Some((s, _)) = self.inner.entries().get_mut(&key) {
                         s.insert(field, value);
                     }
                 }
                 Ok(session_key)
             }
             (_, Some(_)) => {
-                self.inner.lock().insert(key, (state, expires));
+                self.inner.entries().insert(key, (state, expires));
                 Ok(session_key)
             }
             (_, None) => Ok(self.insert(state, expires)),
@@ -233,43 +201,24 @@ impl SessionStore for MutantStore {
 
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Ttl) -> anyhow::Result<()> {
         let expires = self.expiry(ttl);
+        let now = self.inner.now_ms();
+        let mut sessions = self.inner.entries();
         if self.mutant == Mutant::UpdateTtlResurrects {
-            let mut sessions = self.inner.lock();
             let entry = sessions.entry(session_key.as_ref().to_owned()).or_default();
             entry.1 = expires;
-            return Ok(());
+        } else if let Some(entry) = sessions
+            .get_mut(session_key.as_ref())
+            .filter(|(_, e)| *e > now)
+        {
+            entry.1 = expires;
         }
-        self.inner.update_ttl(session_key, ttl).await
+        Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
         if self.mutant != Mutant::DeleteDoesNothing {
-            self.inner.lock().remove(session_key.as_ref());
+            self.inner.entries().remove(session_key.as_ref());
         }
         Ok(())
-    }
-}
-
-/// A harness for one mutant, declaring the capabilities of the store it breaks.
-#[derive(Debug, Clone, Copy)]
-pub struct MutantHarness(pub Mutant);
-
-impl Harness for MutantHarness {
-    type Store = MutantStore;
-
-    fn name(&self) -> String {
-        format!("mutant {:?}", self.0)
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        memory_capabilities()
-    }
-
-    async fn fresh(&self) -> anyhow::Result<Subject<MutantStore>> {
-        let subject = Subject::new(MutantStore::new(self.0));
-        let (clock, sweep) = (subject.store.clone(), subject.store.clone());
-        Ok(subject
-            .with_clock(move |by| clock.inner.advance(by))
-            .with_sweep(move || Ok(sweep.sweep())))
     }
 }

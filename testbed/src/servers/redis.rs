@@ -3,32 +3,12 @@
 
 use std::{
     io::{Read, Write},
-    net::{Ipv4Addr, TcpListener, TcpStream},
+    net::{Ipv4Addr, TcpStream},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
-/// Why no server could be started.
-#[derive(Debug)]
-pub enum RedisUnavailable {
-    /// `redis-server` is not on the `PATH`.
-    NotInstalled,
-    /// It is installed but did not come up.
-    Failed(String),
-}
-
-impl std::fmt::Display for RedisUnavailable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotInstalled => {
-                f.write_str("redis-server is not on the PATH (apt-get install redis-server)")
-            }
-            Self::Failed(why) => write!(f, "redis-server did not start: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for RedisUnavailable {}
+use super::{free_port, Unavailable};
 
 /// A running `redis-server` child process with persistence off.
 #[derive(Debug)]
@@ -39,17 +19,17 @@ pub struct RedisServer {
 
 impl RedisServer {
     /// Starts a server on a free port of 127.0.0.1 and waits until it answers `PING`.
-    pub fn start() -> Result<Self, RedisUnavailable> {
+    pub fn start() -> Result<Self, Unavailable> {
         Self::start_on(None)
     }
 
     /// Like [`RedisServer::start`], with the server pinned to one CPU core (a load test puts it
     /// beside the server under test, away from the client).
-    pub fn start_on(core: Option<usize>) -> Result<Self, RedisUnavailable> {
+    pub fn start_on(core: Option<usize>) -> Result<Self, Unavailable> {
         let mut last_error = String::new();
         // A free port can be taken between our probe and the server's bind: try a few.
         for _ in 0..5 {
-            let port = free_port().map_err(|e| RedisUnavailable::Failed(e.to_string()))?;
+            let port = free_port().map_err(|e| Unavailable::Failed(e.to_string()))?;
             let mut command = Command::new("redis-server");
             command
                 .args([
@@ -68,16 +48,16 @@ impl RedisServer {
                 use std::os::unix::process::CommandExt;
                 // SAFETY: the hook only makes the sched_setaffinity system call.
                 unsafe {
-                    command.pre_exec(move || crate::environment::pin_to_core(core));
+                    command.pre_exec(move || crate::machine::pin_to_core(core));
                 }
             }
             let child = command.spawn();
             let child = match child {
                 Ok(child) => child,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(RedisUnavailable::NotInstalled)
+                    return Err(Unavailable::NotInstalled("redis-server is not on the PATH (apt-get install redis-server)"))
                 }
-                Err(e) => return Err(RedisUnavailable::Failed(e.to_string())),
+                Err(e) => return Err(Unavailable::Failed(e.to_string())),
             };
             let mut server = RedisServer { child, port };
             match server.wait_ready(Duration::from_secs(5)) {
@@ -85,7 +65,7 @@ impl RedisServer {
                 Err(e) => last_error = e,
             }
         }
-        Err(RedisUnavailable::Failed(last_error))
+        Err(Unavailable::Failed(last_error))
     }
 
     /// `redis://127.0.0.1:PORT`.
@@ -120,12 +100,6 @@ impl Drop for RedisServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> std::io::Result<u16> {
-    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-        .local_addr()?
-        .port())
 }
 
 fn ping(port: u16) -> std::io::Result<()> {

@@ -1,0 +1,168 @@
+//! Calls into the store that turn its errors into failures carrying every cause, and what a
+//! `load` showed.
+
+use actix_session::storage::{LoadError, SessionKey, SessionStore};
+use actix_web::cookie::time::Duration as Ttl;
+
+use crate::{
+    failure::{causes, Failure, Violation},
+    model::State,
+};
+
+/// A TTL of `secs` seconds.
+pub(crate) fn secs(secs: i64) -> Ttl {
+    Ttl::seconds(secs)
+}
+
+/// A session key for `text` (at most 4064 bytes, actix-session's only rule).
+pub(crate) fn key(text: &str) -> Result<SessionKey, Failure> {
+    SessionKey::try_from(text.to_owned()).map_err(|_| {
+        Failure::new(
+            Violation::Harness,
+            format!("the suite built an invalid session key of {} bytes", text.len()),
+        )
+    })
+}
+
+/// What a `load` showed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Seen {
+    Nothing,
+    /// `LoadError::Deserialization`: the middleware starts an empty session.
+    Undecodable(String),
+    State(State),
+    /// `LoadError::Other`: the middleware answers 500.
+    Error(String),
+}
+
+pub(crate) async fn load<S: SessionStore>(store: &S, key_text: &str) -> Result<Seen, Failure> {
+    let key = key(key_text)?;
+    Ok(match store.load(&key).await {
+        Ok(None) => Seen::Nothing,
+        Ok(Some(state)) => Seen::State(state),
+        Err(e @ LoadError::Deserialization(_)) => Seen::Undecodable(causes(&e)),
+        Err(e @ LoadError::Other(_)) => Seen::Error(causes(&e)),
+    })
+}
+
+pub(crate) async fn save<S: SessionStore>(
+    store: &S,
+    state: State,
+    ttl: Ttl,
+) -> Result<String, Failure> {
+    store
+        .save(state, &ttl)
+        .await
+        .map(String::from)
+        .map_err(|e| Failure::new(Violation::Error, format!("save (TTL {ttl}): {}", causes(&e))))
+}
+
+pub(crate) async fn update<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    state: State,
+    ttl: Ttl,
+) -> Result<String, Failure> {
+    store
+        .update(key(key_text)?, state, &ttl)
+        .await
+        .map(String::from)
+        .map_err(|e| {
+            Failure::new(
+                Violation::Error,
+                format!("update (TTL {ttl}): {}", causes(&e)),
+            )
+        })
+}
+
+pub(crate) async fn update_ttl<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    ttl: Ttl,
+) -> Result<(), Failure> {
+    store.update_ttl(&key(key_text)?, &ttl).await.map_err(|e| {
+        Failure::new(
+            Violation::Error,
+            format!("update_ttl (TTL {ttl}): {}", causes(e.as_ref())),
+        )
+    })
+}
+
+pub(crate) async fn delete<S: SessionStore>(store: &S, key_text: &str) -> Result<(), Failure> {
+    store
+        .delete(&key(key_text)?)
+        .await
+        .map_err(|e| Failure::new(Violation::Error, format!("delete: {}", causes(e.as_ref()))))
+}
+
+/// Loads `key` and requires exactly `want`.
+pub(crate) async fn expect_state<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    want: &State,
+    what: &str,
+) -> Result<(), Failure> {
+    match load(store, key_text).await? {
+        Seen::State(got) if &got == want => Ok(()),
+        Seen::State(got) => Err(Failure::new(
+            Violation::WrongState,
+            format!("{what}: expected {want:?}, loaded {got:?}"),
+        )),
+        Seen::Nothing => Err(Failure::new(
+            Violation::LostSession,
+            format!("{what}: expected {want:?}, loaded nothing"),
+        )),
+        Seen::Undecodable(why) => Err(Failure::new(
+            Violation::LostSession,
+            format!("{what}: expected {want:?}, load could not decode it: {why}"),
+        )),
+        Seen::Error(why) => Err(Failure::new(
+            Violation::Error,
+            format!("{what}: load: {why}"),
+        )),
+    }
+}
+
+/// Loads `key` and requires nothing; `ended` names the failure if a state comes back.
+pub(crate) async fn expect_absent<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    ended: Violation,
+    what: &str,
+) -> Result<(), Failure> {
+    match load(store, key_text).await? {
+        Seen::Nothing | Seen::Undecodable(_) => Ok(()),
+        Seen::State(got) => Err(Failure::new(ended, format!("{what}: loaded {got:?}"))),
+        Seen::Error(why) => Err(Failure::new(
+            Violation::Error,
+            format!("{what}: load: {why}"),
+        )),
+    }
+}
+
+/// The failure for an `update` of `what` (a dead key: "a deleted key", "an expired key", "a key
+/// the store never issued") that returned that same key, saying what became of the write.
+pub(crate) async fn dead_key_returned<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    written: &State,
+    what: &str,
+) -> Failure {
+    let never_issued = what.contains("never issued");
+    let then = match load(store, key_text).await {
+        Ok(Seen::State(got)) if &got == written && never_issued => {
+            "and the key now loads the new state: the store adopted a key it never issued, so \
+             whoever chose that key owns a session under it (session fixation)"
+        }
+        Ok(Seen::State(got)) if &got == written => {
+            "and the key now loads the new state: the session is live again under its old key"
+        }
+        Ok(Seen::State(_)) => "and the key now loads some other state",
+        Ok(Seen::Error(_)) => "and loading the key then fails",
+        _ => "and the key loads nothing: the write is lost, yet reported as saved",
+    };
+    Failure::new(
+        Violation::DeadKeyReturned,
+        format!("update of {what} returned that same key instead of a new one, {then}"),
+    )
+}

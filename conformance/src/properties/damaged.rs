@@ -1,0 +1,148 @@
+//! A damaged record (overwritten, truncated) through the harness's damage hook: `load` gives
+//! nothing or `LoadError::Deserialization`, never a panic, an `Other` error (a 500) or another
+//! session's state; its owner can start afresh the ways the middleware tries; other sessions
+//! are untouched.
+//!
+//! After `LoadError::Deserialization` the middleware keeps the key and an empty session, so the
+//! store next sees `update_ttl` (under `OnEveryRequest`), `update` (a change), or `delete` and
+//! `save` (a login that renews the session), all on the damaged key.
+
+use actix_session::storage::SessionStore;
+
+use super::call::{self, Seen};
+use crate::{
+    check::Ctx,
+    failure::{anyhow_causes, Failure, Violation},
+    generate::one_field,
+    harness::{Damage, Harness},
+    Outcome, State,
+};
+
+const HOUR: i64 = 3_600;
+const BYSTANDERS: usize = 20;
+
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
+    let result = ctx.with_store(async |subject| {
+        let store = &subject.store;
+        let mut bystanders = Vec::new();
+        for i in 0..BYSTANDERS {
+            let state = one_field("bystander", &i.to_string());
+            bystanders.push((call::save(store, state.clone(), call::secs(HOUR)).await?, state));
+        }
+        let mut steps = ctx.steps();
+        for how in [Damage::Overwritten, Damage::Truncated] {
+            // One record for each way the middleware lets its owner start afresh.
+            for path in [Afresh::Change, Afresh::Login] {
+                let state = one_field("owner", &format!("{how:?}, {path:?}"));
+                let key = call::save(store, state, call::secs(HOUR)).await?;
+                let Some(damage) = subject.damage(&key, how) else {
+                    return Ok(None);
+                };
+                damage.await.map_err(|e| {
+                    Failure::new(
+                        Violation::Harness,
+                        format!("the damage hook failed: {}", anyhow_causes(&e)),
+                    )
+                })?;
+                steps
+                    .run(
+                        &format!("a record {how:?}, then {}", path.describe()),
+                        after_damage(store, &key, &bystanders, path),
+                    )
+                    .await?;
+            }
+        }
+        steps
+            .run("the other sessions", async {
+                for (key, state) in &bystanders {
+                    call::expect_state(store, key, state, "a session whose record was not damaged")
+                        .await?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Some(steps.count()))
+    });
+    match result {
+        Ok(Some(cases)) => Outcome::Pass { cases },
+        Ok(None) => Outcome::NotApplicable(
+            "the harness gives no way to damage a record (`Subject::with_damage`)".to_owned(),
+        ),
+        Err(failure) => Outcome::Fail(failure),
+    }
+}
+
+async fn after_damage<S: SessionStore>(
+    store: &S,
+    key: &str,
+    bystanders: &[(String, State)],
+    path: Afresh,
+) -> Result<(), Failure> {
+    let damaged = |detail: String| Failure::new(Violation::DamagedRecord, detail);
+    match call::load(store, key).await? {
+        Seen::Nothing | Seen::Undecodable(_) => {}
+        Seen::State(got) if bystanders.iter().any(|(_, s)| s == &got) => {
+            return Err(Failure::new(
+                Violation::CrossedSession,
+                format!("the damaged record loaded another session's state, {got:?}"),
+            ))
+        }
+        Seen::State(got) => {
+            return Err(damaged(format!(
+                "the damaged record loaded {got:?}, not nothing or LoadError::Deserialization"
+            )))
+        }
+        Seen::Error(why) => {
+            return Err(damaged(format!(
+                "load of the damaged record failed with LoadError::Other, which the middleware \
+                 answers with 500 on every request of its owner: {why}"
+            )))
+        }
+    }
+    let stuck = |what: &str, failure: Failure| {
+        damaged(format!("its owner cannot start afresh: {what}: {}", failure.detail))
+    };
+    match path {
+        Afresh::Change => {
+            call::update_ttl(store, key, call::secs(HOUR))
+                .await
+                .map_err(|f| stuck("update_ttl of the damaged key", f))?;
+            let changed = one_field("owner", "changed after the damage");
+            let new = call::update(store, key, changed.clone(), call::secs(HOUR))
+                .await
+                .map_err(|f| stuck("update of the damaged key", f))?;
+            call::expect_state(store, &new, &changed, "the key update of the damaged session returned")
+                .await
+        }
+        Afresh::Login => {
+            call::delete(store, key)
+                .await
+                .map_err(|f| stuck("delete of the damaged key (a login renews the session)", f))?;
+            let fresh = one_field("owner", "logged in afresh");
+            let login = call::save(store, fresh.clone(), call::secs(HOUR))
+                .await
+                .map_err(|f| stuck("save (the login)", f))?;
+            call::expect_state(store, &login, &fresh, "a login after the damage").await?;
+            call::expect_absent(store, key, Violation::Revived, "the damaged key, after the login").await
+        }
+    }
+}
+
+/// How the middleware lets the owner of a damaged record go on: it keeps the key with an empty
+/// session, so the store sees the key again.
+#[derive(Debug, Clone, Copy)]
+enum Afresh {
+    /// A read under `OnEveryRequest` (`update_ttl`), then a change (`update`).
+    Change,
+    /// A login that renews the session (`delete`, then `save`).
+    Login,
+}
+
+impl Afresh {
+    fn describe(self) -> &'static str {
+        match self {
+            Afresh::Change => "update_ttl and update of its key",
+            Afresh::Login => "a login (delete of its key, then save)",
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Sessions live until their TTL and not after, for TTLs from a second to thirty years, and an
+//! expired session stays dead whatever touches it.
+//!
+//! With a controlled clock, every TTL is checked to the resolution: live one resolution before
+//! it runs out, gone when it does, whether it was set by `save`, `update` or `update_ttl`.
+//! With the real clock, long TTLs are checked as "live now", and short ones (one to three
+//! resolutions) by waiting, about one resolution and a quarter of a second in all.
+
+use std::time::{Duration, Instant};
+
+use actix_session::storage::SessionStore;
+
+use super::{call, steps_outcome};
+use crate::{
+    check::Ctx,
+    failure::{Failure, Violation},
+    generate::one_field,
+    harness::{Capabilities, Harness, Subject},
+    model::REAL_CLOCK_MARGIN_MS,
+    Outcome, State,
+};
+
+const DAY: i64 = 86_400;
+
+/// TTLs a web application sets, from a second to thirty years.
+const REALISTIC_TTLS: [(&str, i64); 9] = [
+    ("1 second", 1),
+    ("1 minute", 60),
+    ("1 hour", 3_600),
+    ("1 day", DAY),
+    ("30 days", 30 * DAY),
+    ("90 days", 90 * DAY),
+    ("1 year", 365 * DAY),
+    ("10 years", 3_652 * DAY),
+    ("30 years", 10_957 * DAY),
+];
+
+/// How a session got its TTL.
+#[derive(Debug, Clone, Copy)]
+enum Path {
+    Save,
+    Update,
+    UpdateTtl,
+}
+
+struct Timed {
+    key: String,
+    state: State,
+    label: String,
+    ttl_ms: u64,
+}
+
+pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
+    if !ctx.caps.enforces_ttl {
+        return Outcome::NotApplicable(
+            "the store does not expire sessions itself (the cookie's Max-Age does)".to_owned(),
+        );
+    }
+    let caps = &ctx.caps;
+    steps_outcome((|| {
+        let mut checks = 0;
+        checks += ctx.with_store(async |subject| {
+            let mut steps = ctx.steps();
+            steps.run("realistic TTLs", realistic_ttls(&subject.store, caps)).await?;
+            steps.run("after expiry", ended_stays_dead(subject, caps)).await?;
+            Ok(steps.count())
+        })?;
+        if caps.clock.is_controlled() {
+            checks += ctx.with_store(async |subject| {
+                let mut steps = ctx.steps();
+                if subject.has_sweep() {
+                    steps.run("a sweep", sweep_removes_expired(subject, caps)).await?;
+                }
+                Ok(steps.count())
+            })?;
+        }
+        Ok(checks)
+    })())
+}
+
+async fn write<S: SessionStore>(
+    store: &S,
+    path: Path,
+    state: &State,
+    ttl_s: i64,
+) -> Result<String, Failure> {
+    let hour = call::secs(3_600);
+    match path {
+        Path::Save => call::save(store, state.clone(), call::secs(ttl_s)).await,
+        Path::Update => {
+            let key = call::save(store, one_field("stage", "before update"), hour).await?;
+            call::update(store, &key, state.clone(), call::secs(ttl_s)).await
+        }
+        Path::UpdateTtl => {
+            let key = call::save(store, state.clone(), hour).await?;
+            call::update_ttl(store, &key, call::secs(ttl_s)).await?;
+            Ok(key)
+        }
+    }
+}
+
+async fn realistic_ttls<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
+    let mut sessions = Vec::new();
+    for (name, secs) in REALISTIC_TTLS {
+        let ttl_s = caps.ttl_secs_at_least(secs);
+        for path in [Path::Save, Path::Update, Path::UpdateTtl] {
+            let label = format!("a session given a TTL of {name} by {path:?}");
+            let state = one_field("ttl", &label);
+            let key = write(store, path, &state, ttl_s).await?;
+            sessions.push(Timed {
+                key,
+                state,
+                label,
+                ttl_ms: u64::try_from(ttl_s).unwrap_or(0) * 1000,
+            });
+        }
+    }
+    if !caps.clock.is_controlled() {
+        // Without a clock to move, a long TTL can only be seen to be live now.
+        for session in sessions.iter().filter(|s| s.ttl_ms >= 60_000) {
+            call::expect_state(store, &session.key, &session.state, &format!("{}, right after", session.label)).await?;
+        }
+        return Ok(());
+    }
+    let resolution = caps.resolution_ms();
+    let mut ttls: Vec<u64> = sessions.iter().map(|s| s.ttl_ms).collect();
+    ttls.sort_unstable();
+    ttls.dedup();
+    let mut elapsed = 0;
+    for ttl in ttls {
+        for at in [ttl - resolution.min(ttl), ttl] {
+            caps.clock.advance(Duration::from_millis(at - elapsed));
+            elapsed = at;
+            for session in &sessions {
+                let when = format!("{}, {} later", session.label, seconds(elapsed));
+                if elapsed < session.ttl_ms.saturating_sub(resolution - 1) {
+                    call::expect_state(store, &session.key, &session.state, &when).await?;
+                } else if elapsed >= session.ttl_ms {
+                    call::expect_absent(store, &session.key, Violation::ExpiredServed, &when).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `1.5 s`, `7775999.999 s`.
+fn seconds(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{:03} s", ms / 1000, ms % 1000)
+    }
+}
+
+/// Lets sessions with a TTL of `ttl_s`, written before `written`, expire.
+async fn outlive(caps: &Capabilities, written: Instant, ttl_s: i64) {
+    let ttl = Duration::from_secs(u64::try_from(ttl_s).unwrap_or(0));
+    if !caps.clock.advance(ttl) {
+        let until = written + ttl + Duration::from_millis(REAL_CLOCK_MARGIN_MS + 50);
+        tokio::time::sleep_until(until.into()).await;
+    }
+}
+
+/// Expired sessions load nothing; `update_ttl` does not bring one back; `update` of one
+/// returns a new key and the old one stays dead; a longer-lived session is unaffected.
+async fn ended_stays_dead<S: SessionStore>(
+    subject: &Subject<S>,
+    caps: &Capabilities,
+) -> Result<(), Failure> {
+    let store = &subject.store;
+    let unit = caps.ttl_secs_at_least(1);
+    let short = call::secs(unit);
+    let untouched = call::save(store, one_field("user", "untouched"), short).await?;
+    let extended = call::save(store, one_field("user", "extended late"), short).await?;
+    let updated = call::save(store, one_field("user", "updated late"), short).await?;
+    let deleted = call::save(store, one_field("user", "deleted late"), short).await?;
+    let longer_state = one_field("user", "three times longer");
+    let longer = call::save(store, longer_state.clone(), call::secs(3 * unit)).await?;
+    outlive(caps, Instant::now(), unit).await;
+
+    call::expect_absent(store, &untouched, Violation::ExpiredServed, "a session past its TTL").await?;
+    call::update_ttl(store, &extended, call::secs(3_600)).await?;
+    call::expect_absent(
+        store,
+        &extended,
+        Violation::Revived,
+        "a session past its TTL, after update_ttl of its key",
+    )
+    .await?;
+    let state = one_field("user", "after expiry");
+    let new = call::update(store, &updated, state.clone(), call::secs(3_600)).await?;
+    if new == updated && caps.invalidates {
+        return Err(call::dead_key_returned(store, &updated, &state, "an expired key").await);
+    }
+    call::expect_state(store, &new, &state, "the key update of an expired session returned").await?;
+    if caps.invalidates {
+        call::expect_absent(store, &updated, Violation::Revived, "an expired key, after update").await?;
+    }
+    call::delete(store, &deleted).await?;
+    call::expect_absent(store, &deleted, Violation::Revived, "an expired session, after delete").await?;
+    call::expect_state(
+        store,
+        &longer,
+        &longer_state,
+        "a session with three times the TTL, after the others expired",
+    )
+    .await?;
+    if let Some(sweep) = subject.sweep() {
+        sweep.await.map_err(|e| {
+            Failure::new(Violation::Error, format!("sweep: {}", crate::failure::anyhow_causes(&e)))
+        })?;
+        call::expect_state(store, &longer, &longer_state, "a live session, after a sweep").await?;
+        call::expect_state(store, &new, &state, "a session updated after expiry, after a sweep").await?;
+    }
+    Ok(())
+}
+
+/// On an untouched store, a sweep removes exactly the expired sessions.
+async fn sweep_removes_expired<S: SessionStore>(
+    subject: &Subject<S>,
+    caps: &Capabilities,
+) -> Result<(), Failure> {
+    let store = &subject.store;
+    let ten_s = caps.ttl_secs_at_least(10);
+    let minute = caps.ttl_secs_at_least(60);
+    let two_minutes = caps.ttl_secs_at_least(120).max(2 * minute);
+    for _ in 0..2 {
+        call::save(store, one_field("user", "short"), call::secs(ten_s)).await?;
+        call::save(store, one_field("user", "a minute"), call::secs(minute)).await?;
+    }
+    let live_state = one_field("user", "two minutes");
+    let live = call::save(store, live_state.clone(), call::secs(two_minutes)).await?;
+    caps.clock
+        .advance(Duration::from_secs(u64::try_from(minute + (two_minutes - minute) / 2).unwrap_or(0)));
+    let Some(sweep) = subject.sweep() else {
+        return Ok(());
+    };
+    let removed = sweep.await.map_err(|e| {
+        Failure::new(Violation::Error, format!("sweep: {}", crate::failure::anyhow_causes(&e)))
+    })?;
+    if removed != 4 {
+        return Err(Failure::new(
+            Violation::SweepCount,
+            format!("4 sessions had expired and none had been touched; the sweep reported {removed}"),
+        ));
+    }
+    call::expect_state(store, &live, &live_state, "a session with time left, after a sweep").await
+}

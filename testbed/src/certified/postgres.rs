@@ -1,0 +1,159 @@
+//! `actix-session-sqlx-postgres` 0.3.0, used exactly as published, on a real PostgreSQL server
+//! this harness starts on a free loopback port. The worked example of the suite's docs.
+//!
+//! The store's table name is fixed (`sessions`) and it ships no migration; its schema is the one
+//! in its own tests. Each fresh store gets its own PostgreSQL schema holding that table, and a
+//! pool whose connections set `search_path` to it, so stores never see each other's sessions;
+//! the teardown drops the schema. The store is built on actix-session 0.10, so the suite calls
+//! it through [`V0_10`].
+//!
+//! Damage: `Overwritten` replaces the row's state with a JSON string (jsonb accepts only valid
+//! JSON, so the nearest thing to garbage is a value that is not a map); `Truncated` sets it to
+//! NULL, the only incomplete value the column (nullable in the store's schema) accepts.
+
+use std::{
+    str::FromStr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+};
+
+use actix_session_sqlx_postgres::SqlxPostgresqlSessionStore;
+use conformance::{
+    compat::V0_10, Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
+};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    Connection as _, PgConnection, PgPool,
+};
+
+use crate::servers::{PostgresServer, Unavailable};
+
+/// Connections per store's pool: enough for requests to overlap, as in an application.
+const POOL_CONNECTIONS: u32 = 8;
+
+/// The table, as the store's own tests create it.
+const TABLE: &str = "CREATE TABLE sessions (
+    key TEXT PRIMARY KEY NOT NULL,
+    session_state JSONB,
+    expires TIMESTAMP WITH TIME ZONE NOT NULL
+)";
+
+/// Owns a PostgreSQL server for as long as it lives.
+#[derive(Debug)]
+pub struct PostgresHarness {
+    server: PostgresServer,
+    next_schema: AtomicU64,
+}
+
+impl PostgresHarness {
+    /// Starts the server.
+    pub fn start() -> Result<Self, Unavailable> {
+        Ok(Self {
+            server: PostgresServer::start()?,
+            next_schema: AtomicU64::new(0),
+        })
+    }
+
+    fn options(&self) -> anyhow::Result<PgConnectOptions> {
+        Ok(PgConnectOptions::from_str(&self.server.url())?)
+    }
+
+    async fn admin(&self) -> anyhow::Result<PgConnection> {
+        Ok(PgConnection::connect_with(&self.options()?).await?)
+    }
+}
+
+/// What the suite finds in actix-session-sqlx-postgres 0.3.0, kept visible.
+pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
+    KnownFinding {
+        property: Property::Lifecycle,
+        violation: Violation::DeadKeyReturned,
+        observed: "the write is lost",
+        explanation: "`update` of a key with no row (deleted, or never issued) runs an UPDATE that \
+                      matches nothing and returns the key as if the state were saved",
+        consequence: "a change racing a logout (or a cleanup that deletes the row) is answered as \
+                      saved and silently lost; the next request starts an empty session",
+    },
+    KnownFinding {
+        property: Property::Expiry,
+        violation: Violation::DeadKeyReturned,
+        observed: "live again under its old key",
+        explanation: "`update` of an expired session rewrites the expired row with a new expiry \
+                      (its UPDATE has no `expires > NOW()` condition) and keeps the key",
+        consequence: "a session that expires during a request that changes it comes back to life \
+                      under its old cookie instead of starting fresh",
+    },
+    KnownFinding {
+        property: Property::Expiry,
+        violation: Violation::Revived,
+        observed: "after update_ttl",
+        explanation: "`update_ttl` of an expired session gives the expired row a new expiry (no \
+                      `expires > NOW()` condition either)",
+        consequence: "under TtlExtensionPolicy::OnEveryRequest, a session that expires while a \
+                      request reads it is extended instead of ending",
+    },
+];
+
+impl Harness for PostgresHarness {
+    type Store = V0_10<SqlxPostgresqlSessionStore>;
+
+    fn name(&self) -> String {
+        "postgres (actix-session-sqlx-postgres 0.3.0)".to_owned()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        // Every default: it invalidates, enforces TTLs (in SQL, against the server's clock, in
+        // whole seconds computed on the client), keeps keys, uses actix-session's key shape,
+        // has no size limit and no clock the suite can move.
+        Capabilities::default()
+    }
+
+    async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
+        let schema = format!("case_{}", self.next_schema.fetch_add(1, Ordering::SeqCst));
+        let mut admin = self.admin().await?;
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .await?;
+        sqlx::query(&TABLE.replace("sessions", &format!("{schema}.sessions")))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(POOL_CONNECTIONS)
+            .connect_lazy_with(self.options()?.options([("search_path", schema.as_str())]));
+        let store = SqlxPostgresqlSessionStore::from_pool(Arc::new(pool.clone()));
+        let options = self.options()?;
+        Ok(Subject::new(V0_10(store))
+            .with_damage({
+                let pool = pool.clone();
+                move |key, how| damage(pool.clone(), key, how)
+            })
+            .with_teardown(move || drop_schema(options, schema)))
+    }
+}
+
+async fn damage(pool: PgPool, key: String, how: Damage) -> anyhow::Result<()> {
+    let value = match how {
+        Damage::Overwritten => "'\"not a session\"'::jsonb",
+        Damage::Truncated => "NULL",
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE sessions SET session_state = {value} WHERE key = $1"
+    ))
+    .bind(key)
+    .execute(&pool)
+    .await?;
+    anyhow::ensure!(done.rows_affected() == 1, "no row to damage");
+    Ok(())
+}
+
+async fn drop_schema(options: PgConnectOptions, schema: String) -> anyhow::Result<()> {
+    let mut admin = PgConnection::connect_with(&options).await?;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    Ok(())
+}
