@@ -45,9 +45,7 @@ impl Default for SuiteConfig {
             sessions: env("CONFORMANCE_SESSIONS").unwrap_or(100_000),
             in_flight: env("CONFORMANCE_IN_FLIGHT").unwrap_or(64).max(1),
             race_rounds: env("CONFORMANCE_RACE_ROUNDS").unwrap_or(40).max(1),
-            wait_budget: Duration::from_millis(
-                env("CONFORMANCE_WAIT_BUDGET_MS").unwrap_or(4_000),
-            ),
+            wait_budget: Duration::from_millis(env("CONFORMANCE_WAIT_BUDGET_MS").unwrap_or(4_000)),
         }
     }
 }

@@ -125,10 +125,7 @@ impl Model {
             .start
             .saturating_add(ttl)
             .saturating_sub(self.resolution_ms - 1);
-        let dead_from = span
-            .end
-            .saturating_add(ttl)
-            .saturating_add(self.margin_ms);
+        let dead_from = span.end.saturating_add(ttl).saturating_add(self.margin_ms);
         (live_before, dead_from)
     }
 

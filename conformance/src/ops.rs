@@ -46,9 +46,13 @@ pub(crate) enum Op {
         key: KeyRef,
     },
     /// Moves a controlled clock forward.
-    AdvanceClock { secs: u64 },
+    AdvanceClock {
+        secs: u64,
+    },
     /// Waits in real time (a store on the real clock), within the property's wait budget.
-    Wait { ms: u64 },
+    Wait {
+        ms: u64,
+    },
     /// Runs the store's sweep, if it has one (otherwise nothing happens).
     Sweep,
 }

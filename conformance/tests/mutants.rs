@@ -26,7 +26,12 @@ fn is_caught(mutant: Mutant) {
         let report = check(&MutantHarness::new(mutant), property, &config(), &[]);
         match &report.outcome {
             Outcome::Fail(failure) if run == 1 => {
-                let first_line = failure.to_string().lines().next().unwrap_or_default().to_owned();
+                let first_line = failure
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
                 println!("{mutant:?} caught by {property}: {first_line}");
             }
             Outcome::Fail(_) => {}

@@ -222,7 +222,7 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
         .map_err(|panic| {
             format!(
                 "sled panicked opening the directory: {}",
-                conformance::environment::panic_message(&panic)
+                testbed::machine::panic_message(&panic)
             )
         })?
         .map_err(|e| format!("the directory does not open: {e}"))?;

@@ -23,7 +23,7 @@ mod wire;
 use std::{path::Path, process::ExitCode};
 
 use clap::Parser;
-use conformance::redis_server::RedisServer;
+use testbed::servers::RedisServer;
 
 use crate::{
     cli::{Cli, Command, RunArgs, ServeArgs},
@@ -69,9 +69,7 @@ fn main() -> ExitCode {
 /// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
 fn crash_test(args: &cli::CrashArgs) -> ExitCode {
     use actix_session_sled::Durability;
-    let seed = args
-        .seed
-        .unwrap_or_else(conformance::environment::clock_seed);
+    let seed = args.seed.unwrap_or_else(testbed::machine::clock_seed);
     let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
     let work_dir = match (&args.dir, &temp) {
         (Some(dir), _) => dir.clone(),
@@ -130,7 +128,7 @@ fn crash_test(args: &cli::CrashArgs) -> ExitCode {
 }
 
 fn pin(core: usize) {
-    if let Err(e) = conformance::environment::pin_to_core(core) {
+    if let Err(e) = testbed::machine::pin_to_core(core) {
         eprintln!("warning: could not pin to core {core}: {e}");
     }
 }
@@ -183,7 +181,7 @@ fn run(args: RunArgs) -> ExitCode {
         tokio::runtime::Builder::new_current_thread()
     } else {
         let mut builder = tokio::runtime::Builder::new_multi_thread();
-        builder.worker_threads(conformance::environment::cpu_count());
+        builder.worker_threads(reports::online_cpus());
         builder
     };
     let runtime = match builder.enable_all().build() {

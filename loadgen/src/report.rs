@@ -126,8 +126,8 @@ impl RunReport {
             timeline: Vec::new(),
             outcome: Outcome::Completed,
             build_profile: build_profile(),
-            machine: conformance::environment::machine_summary(),
-            date: conformance::environment::today_utc(),
+            machine: reports::machine_summary(),
+            date: reports::today_utc(),
             command: std::env::args().collect::<Vec<_>>().join(" "),
         }
     }
@@ -387,8 +387,8 @@ pub fn provenance() -> String {
         "Command: `{}`. Build: {}. Machine: {}. Date: {}.",
         std::env::args().collect::<Vec<_>>().join(" "),
         build_profile(),
-        conformance::environment::machine_summary(),
-        conformance::environment::today_utc()
+        reports::machine_summary(),
+        reports::today_utc()
     )
 }
 

@@ -236,5 +236,5 @@ async fn with_progress<T>(
 /// client): with two cores or more, unless `--no-pin`. Counts the machine's CPUs, not this
 /// process's affinity mask (one core once the client has pinned itself).
 pub fn pins(args: &RunArgs) -> bool {
-    !args.no_pin && conformance::environment::cpu_count() >= 2
+    !args.no_pin && reports::online_cpus() >= 2
 }

@@ -20,7 +20,12 @@ impl Provenance {
     pub fn now(command: impl Into<String>) -> Self {
         Self {
             command: command.into(),
-            build: if cfg!(debug_assertions) { "debug" } else { "release" }.to_owned(),
+            build: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_owned(),
             machine: machine_summary(),
             date: today_utc(),
         }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use actix_session::storage::{SaveError, SessionStore};
 use actix_session_sled::{Durability, SledSessionStore};
 use common::*;
-use conformance::tmpfs::Tmpfs;
+use testbed::tmpfs::Tmpfs;
 
 #[actix_rt::test]
 async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed() {

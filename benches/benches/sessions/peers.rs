@@ -6,9 +6,9 @@ use benches::{
     fixtures::{mix, realistic_state, run, session_counts, DAY},
     output::Extra,
 };
-use conformance::redis_server::RedisServer;
 use criterion::{BatchSize, BenchmarkId, Criterion};
 use futures_util::future::join_all;
+use testbed::servers::RedisServer;
 
 /// Redis runs at most this many sessions: beyond it each N costs a minute of loading and the
 /// per-operation cost is the loopback round trip, which does not depend on N.

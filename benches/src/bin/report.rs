@@ -16,8 +16,8 @@ fn main() -> anyhow::Result<()> {
     let report = Report::gather(
         &criterion_dir(),
         &command,
-        conformance::environment::machine_summary(),
-        conformance::environment::today_utc(),
+        reports::machine_summary(),
+        reports::today_utc(),
     );
     if report.session_counts.is_empty() {
         anyhow::bail!(

@@ -19,7 +19,10 @@ pub(crate) fn key(text: &str) -> Result<SessionKey, Failure> {
     SessionKey::try_from(text.to_owned()).map_err(|_| {
         Failure::new(
             Violation::Harness,
-            format!("the suite built an invalid session key of {} bytes", text.len()),
+            format!(
+                "the suite built an invalid session key of {} bytes",
+                text.len()
+            ),
         )
     })
 }
@@ -54,7 +57,12 @@ pub(crate) async fn save<S: SessionStore>(
         .save(state, &ttl)
         .await
         .map(String::from)
-        .map_err(|e| Failure::new(Violation::Error, format!("save (TTL {ttl}): {}", causes(&e))))
+        .map_err(|e| {
+            Failure::new(
+                Violation::Error,
+                format!("save (TTL {ttl}): {}", causes(&e)),
+            )
+        })
 }
 
 pub(crate) async fn update<S: SessionStore>(
@@ -148,8 +156,20 @@ pub(crate) async fn dead_key_returned<S: SessionStore>(
     written: &State,
     what: &str,
 ) -> Failure {
+    dead_key_outcome(store, key_text, written, what).await.0
+}
+
+/// [`dead_key_returned`], and whether the key now holds the written state.
+pub(crate) async fn dead_key_outcome<S: SessionStore>(
+    store: &S,
+    key_text: &str,
+    written: &State,
+    what: &str,
+) -> (Failure, bool) {
     let never_issued = what.contains("never issued");
-    let then = match load(store, key_text).await {
+    let seen = load(store, key_text).await;
+    let holds_write = matches!(&seen, Ok(Seen::State(got)) if got == written);
+    let then = match seen {
         Ok(Seen::State(got)) if &got == written && never_issued => {
             "and the key now loads the new state: the store adopted a key it never issued, so \
              whoever chose that key owns a session under it (session fixation)"
@@ -161,8 +181,9 @@ pub(crate) async fn dead_key_returned<S: SessionStore>(
         Ok(Seen::Error(_)) => "and loading the key then fails",
         _ => "and the key loads nothing: the write is lost, yet reported as saved",
     };
-    Failure::new(
+    let failure = Failure::new(
         Violation::DeadKeyReturned,
         format!("update of {what} returned that same key instead of a new one, {then}"),
-    )
+    );
+    (failure, holds_write)
 }

@@ -92,8 +92,13 @@ async fn distinct_sessions<S: SessionStore + Send + 'static>(
     })
     .await?;
     for (key, state) in written.iter().flatten() {
-        call::expect_state(store, key, state, "after concurrent writes on distinct sessions")
-            .await?;
+        call::expect_state(
+            store,
+            key,
+            state,
+            "after concurrent writes on distinct sessions",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -156,7 +161,9 @@ async fn one_session<S: SessionStore + Send + 'static>(
         Seen::State(got) if written_whole(&got) => Ok(()),
         other => Err(Failure::new(
             Violation::WrongState,
-            format!("after racing updates the session holds {other:?}, which no writer wrote whole"),
+            format!(
+                "after racing updates the session holds {other:?}, which no writer wrote whole"
+            ),
         )),
     }
 }

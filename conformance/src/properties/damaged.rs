@@ -27,7 +27,10 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         let mut bystanders = Vec::new();
         for i in 0..BYSTANDERS {
             let state = one_field("bystander", &i.to_string());
-            bystanders.push((call::save(store, state.clone(), call::secs(HOUR)).await?, state));
+            bystanders.push((
+                call::save(store, state.clone(), call::secs(HOUR)).await?,
+                state,
+            ));
         }
         let mut steps = ctx.steps();
         for how in [Damage::Overwritten, Damage::Truncated] {
@@ -100,7 +103,10 @@ async fn after_damage<S: SessionStore>(
         }
     }
     let stuck = |what: &str, failure: Failure| {
-        damaged(format!("its owner cannot start afresh: {what}: {}", failure.detail))
+        damaged(format!(
+            "its owner cannot start afresh: {what}: {}",
+            failure.detail
+        ))
     };
     match path {
         Afresh::Change => {
@@ -111,8 +117,13 @@ async fn after_damage<S: SessionStore>(
             let new = call::update(store, key, changed.clone(), call::secs(HOUR))
                 .await
                 .map_err(|f| stuck("update of the damaged key", f))?;
-            call::expect_state(store, &new, &changed, "the key update of the damaged session returned")
-                .await
+            call::expect_state(
+                store,
+                &new,
+                &changed,
+                "the key update of the damaged session returned",
+            )
+            .await
         }
         Afresh::Login => {
             call::delete(store, key)
@@ -123,7 +134,13 @@ async fn after_damage<S: SessionStore>(
                 .await
                 .map_err(|f| stuck("save (the login)", f))?;
             call::expect_state(store, &login, &fresh, "a login after the damage").await?;
-            call::expect_absent(store, key, Violation::Revived, "the damaged key, after the login").await
+            call::expect_absent(
+                store,
+                key,
+                Violation::Revived,
+                "the damaged key, after the login",
+            )
+            .await
         }
     }
 }

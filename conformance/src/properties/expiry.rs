@@ -61,15 +61,42 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         let mut checks = 0;
         checks += ctx.with_store(async |subject| {
             let mut steps = ctx.steps();
-            steps.run("realistic TTLs", realistic_ttls(&subject.store, caps)).await?;
-            steps.run("after expiry", ended_stays_dead(subject, caps)).await?;
+            steps
+                .run("realistic TTLs", realistic_ttls(&subject.store, caps))
+                .await?;
+            let ended = Ended::prepare(&subject.store, caps)
+                .await
+                .map_err(|f| f.at("sessions that are to expire"))?;
+            let store = &subject.store;
+            steps
+                .run("a session past its TTL", ended.untouched(store))
+                .await?;
+            steps
+                .run("update_ttl of an expired key", ended.extended(store))
+                .await?;
+            steps
+                .run("update of an expired key", ended.updated(store, caps))
+                .await?;
+            steps
+                .run("delete of an expired key", ended.deleted(store))
+                .await?;
+            steps
+                .run("a session with time left", ended.longer(store))
+                .await?;
+            if subject.has_sweep() {
+                steps
+                    .run("a sweep after expiry", ended.swept(subject))
+                    .await?;
+            }
             Ok(steps.count())
         })?;
         if caps.clock.is_controlled() {
             checks += ctx.with_store(async |subject| {
                 let mut steps = ctx.steps();
                 if subject.has_sweep() {
-                    steps.run("a sweep", sweep_removes_expired(subject, caps)).await?;
+                    steps
+                        .run("a sweep", sweep_removes_expired(subject, caps))
+                        .await?;
                 }
                 Ok(steps.count())
             })?;
@@ -118,7 +145,13 @@ async fn realistic_ttls<S: SessionStore>(store: &S, caps: &Capabilities) -> Resu
     if !caps.clock.is_controlled() {
         // Without a clock to move, a long TTL can only be seen to be live now.
         for session in sessions.iter().filter(|s| s.ttl_ms >= 60_000) {
-            call::expect_state(store, &session.key, &session.state, &format!("{}, right after", session.label)).await?;
+            call::expect_state(
+                store,
+                &session.key,
+                &session.state,
+                &format!("{}, right after", session.label),
+            )
+            .await?;
         }
         return Ok(());
     }
@@ -136,7 +169,8 @@ async fn realistic_ttls<S: SessionStore>(store: &S, caps: &Capabilities) -> Resu
                 if elapsed < session.ttl_ms.saturating_sub(resolution - 1) {
                     call::expect_state(store, &session.key, &session.state, &when).await?;
                 } else if elapsed >= session.ttl_ms {
-                    call::expect_absent(store, &session.key, Violation::ExpiredServed, &when).await?;
+                    call::expect_absent(store, &session.key, Violation::ExpiredServed, &when)
+                        .await?;
                 }
             }
         }
@@ -146,7 +180,7 @@ async fn realistic_ttls<S: SessionStore>(store: &S, caps: &Capabilities) -> Resu
 
 /// `1.5 s`, `7775999.999 s`.
 fn seconds(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{}.{:03} s", ms / 1000, ms % 1000)
@@ -162,58 +196,124 @@ async fn outlive(caps: &Capabilities, written: Instant, ttl_s: i64) {
     }
 }
 
-/// Expired sessions load nothing; `update_ttl` does not bring one back; `update` of one
-/// returns a new key and the old one stays dead; a longer-lived session is unaffected.
-async fn ended_stays_dead<S: SessionStore>(
-    subject: &Subject<S>,
-    caps: &Capabilities,
-) -> Result<(), Failure> {
-    let store = &subject.store;
-    let unit = caps.ttl_secs_at_least(1);
-    let short = call::secs(unit);
-    let untouched = call::save(store, one_field("user", "untouched"), short).await?;
-    let extended = call::save(store, one_field("user", "extended late"), short).await?;
-    let updated = call::save(store, one_field("user", "updated late"), short).await?;
-    let deleted = call::save(store, one_field("user", "deleted late"), short).await?;
-    let longer_state = one_field("user", "three times longer");
-    let longer = call::save(store, longer_state.clone(), call::secs(3 * unit)).await?;
-    outlive(caps, Instant::now(), unit).await;
+/// Sessions saved with a TTL of one resolution, then outlived, each to be touched in its own way;
+/// and one with three times the TTL, which must still be live.
+struct Ended {
+    untouched: String,
+    extended: String,
+    updated: String,
+    deleted: String,
+    longer: String,
+    longer_state: State,
+}
 
-    call::expect_absent(store, &untouched, Violation::ExpiredServed, "a session past its TTL").await?;
-    call::update_ttl(store, &extended, call::secs(3_600)).await?;
-    call::expect_absent(
-        store,
-        &extended,
-        Violation::Revived,
-        "a session past its TTL, after update_ttl of its key",
-    )
-    .await?;
-    let state = one_field("user", "after expiry");
-    let new = call::update(store, &updated, state.clone(), call::secs(3_600)).await?;
-    if new == updated && caps.invalidates {
-        return Err(call::dead_key_returned(store, &updated, &state, "an expired key").await);
+impl Ended {
+    async fn prepare<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<Self, Failure> {
+        let unit = caps.ttl_secs_at_least(1);
+        let short = call::secs(unit);
+        let longer_state = one_field("user", "three times longer");
+        let ended = Self {
+            untouched: call::save(store, one_field("user", "untouched"), short).await?,
+            extended: call::save(store, one_field("user", "extended late"), short).await?,
+            updated: call::save(store, one_field("user", "updated late"), short).await?,
+            deleted: call::save(store, one_field("user", "deleted late"), short).await?,
+            longer: call::save(store, longer_state.clone(), call::secs(3 * unit)).await?,
+            longer_state,
+        };
+        outlive(caps, Instant::now(), unit).await;
+        Ok(ended)
     }
-    call::expect_state(store, &new, &state, "the key update of an expired session returned").await?;
-    if caps.invalidates {
-        call::expect_absent(store, &updated, Violation::Revived, "an expired key, after update").await?;
+
+    async fn untouched<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+        call::expect_absent(
+            store,
+            &self.untouched,
+            Violation::ExpiredServed,
+            "a session past its TTL",
+        )
+        .await
     }
-    call::delete(store, &deleted).await?;
-    call::expect_absent(store, &deleted, Violation::Revived, "an expired session, after delete").await?;
-    call::expect_state(
-        store,
-        &longer,
-        &longer_state,
-        "a session with three times the TTL, after the others expired",
-    )
-    .await?;
-    if let Some(sweep) = subject.sweep() {
-        sweep.await.map_err(|e| {
-            Failure::new(Violation::Error, format!("sweep: {}", crate::failure::anyhow_causes(&e)))
-        })?;
-        call::expect_state(store, &longer, &longer_state, "a live session, after a sweep").await?;
-        call::expect_state(store, &new, &state, "a session updated after expiry, after a sweep").await?;
+
+    async fn extended<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+        call::update_ttl(store, &self.extended, call::secs(3_600)).await?;
+        call::expect_absent(
+            store,
+            &self.extended,
+            Violation::Revived,
+            "a session past its TTL, after update_ttl of its key",
+        )
+        .await
     }
-    Ok(())
+
+    async fn updated<S: SessionStore>(
+        &self,
+        store: &S,
+        caps: &Capabilities,
+    ) -> Result<(), Failure> {
+        let state = one_field("user", "after expiry");
+        let new = call::update(store, &self.updated, state.clone(), call::secs(3_600)).await?;
+        if new == self.updated && caps.invalidates {
+            return Err(
+                call::dead_key_returned(store, &self.updated, &state, "an expired key").await,
+            );
+        }
+        call::expect_state(
+            store,
+            &new,
+            &state,
+            "the key update of an expired session returned",
+        )
+        .await?;
+        if caps.invalidates {
+            call::expect_absent(
+                store,
+                &self.updated,
+                Violation::Revived,
+                "an expired key, after update",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn deleted<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+        call::delete(store, &self.deleted).await?;
+        call::expect_absent(
+            store,
+            &self.deleted,
+            Violation::Revived,
+            "an expired session, after delete",
+        )
+        .await
+    }
+
+    async fn longer<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+        call::expect_state(
+            store,
+            &self.longer,
+            &self.longer_state,
+            "a session with three times the TTL, after the others expired",
+        )
+        .await
+    }
+
+    async fn swept<S: SessionStore>(&self, subject: &Subject<S>) -> Result<(), Failure> {
+        if let Some(sweep) = subject.sweep() {
+            sweep.await.map_err(|e| {
+                Failure::new(
+                    Violation::Error,
+                    format!("sweep: {}", crate::failure::anyhow_causes(&e)),
+                )
+            })?;
+        }
+        call::expect_state(
+            &subject.store,
+            &self.longer,
+            &self.longer_state,
+            "a live session, after a sweep",
+        )
+        .await
+    }
 }
 
 /// On an untouched store, a sweep removes exactly the expired sessions.
@@ -231,19 +331,31 @@ async fn sweep_removes_expired<S: SessionStore>(
     }
     let live_state = one_field("user", "two minutes");
     let live = call::save(store, live_state.clone(), call::secs(two_minutes)).await?;
-    caps.clock
-        .advance(Duration::from_secs(u64::try_from(minute + (two_minutes - minute) / 2).unwrap_or(0)));
+    caps.clock.advance(Duration::from_secs(
+        u64::try_from(minute + (two_minutes - minute) / 2).unwrap_or(0),
+    ));
     let Some(sweep) = subject.sweep() else {
         return Ok(());
     };
     let removed = sweep.await.map_err(|e| {
-        Failure::new(Violation::Error, format!("sweep: {}", crate::failure::anyhow_causes(&e)))
+        Failure::new(
+            Violation::Error,
+            format!("sweep: {}", crate::failure::anyhow_causes(&e)),
+        )
     })?;
     if removed != 4 {
         return Err(Failure::new(
             Violation::SweepCount,
-            format!("4 sessions had expired and none had been touched; the sweep reported {removed}"),
+            format!(
+                "4 sessions had expired and none had been touched; the sweep reported {removed}"
+            ),
         ));
     }
-    call::expect_state(store, &live, &live_state, "a session with time left, after a sweep").await
+    call::expect_state(
+        store,
+        &live,
+        &live_state,
+        "a session with time left, after a sweep",
+    )
+    .await
 }

@@ -124,7 +124,10 @@ async fn check_bogus_keys<H: Harness>(
                     changed.into_iter().collect(),
                 ));
             }
-            bogus.push(("a prefix of a key".to_owned(), real[..real.len() - 1].to_owned()));
+            bogus.push((
+                "a prefix of a key".to_owned(),
+                real[..real.len() - 1].to_owned(),
+            ));
             bogus.push(("half a key".to_owned(), real[..real.len() / 2].to_owned()));
             bogus.push(("a key with a suffix".to_owned(), format!("{real}x")));
             bogus.push(("an upper-cased key".to_owned(), real.to_uppercase()));

@@ -23,22 +23,50 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     steps_outcome(ctx.with_store(async |subject| {
         let store = &subject.store;
         let bystander_state = one_field("user", "bystander");
-        let bystander =
-            call::save(store, bystander_state.clone(), call::secs(HOUR)).await?;
+        let bystander = call::save(store, bystander_state.clone(), call::secs(HOUR)).await?;
         let mut steps = ctx.steps();
-        steps.run("load of a key never issued", never_issued_loads_nothing(store)).await?;
-        steps.run("update of a key never issued", update_never_issued(store, caps)).await?;
-        steps.run("update of a live session", update_live(store, caps)).await?;
-        steps.run("update_ttl of a live session", update_ttl_live(store)).await?;
-        steps.run("update_ttl of a key never issued", update_ttl_never_issued(store)).await?;
-        steps.run("delete of a key never issued, twice", delete_missing(store)).await?;
+        steps
+            .run(
+                "load of a key never issued",
+                never_issued_loads_nothing(store),
+            )
+            .await?;
+        steps
+            .run(
+                "update of a key never issued",
+                update_never_issued(store, caps),
+            )
+            .await?;
+        steps
+            .run("update of a live session", update_live(store, caps))
+            .await?;
+        steps
+            .run("update_ttl of a live session", update_ttl_live(store))
+            .await?;
+        steps
+            .run(
+                "update_ttl of a key never issued",
+                update_ttl_never_issued(store),
+            )
+            .await?;
+        steps
+            .run("delete of a key never issued, twice", delete_missing(store))
+            .await?;
         if caps.invalidates {
-            steps.run("delete of a live session", delete_live(store)).await?;
-            steps.run("update of a deleted key", update_deleted(store)).await?;
-            steps.run("update_ttl of a deleted key", update_ttl_deleted(store)).await?;
+            steps
+                .run("delete of a live session", delete_live(store))
+                .await?;
+            steps
+                .run("update of a deleted key", update_deleted(store))
+                .await?;
+            steps
+                .run("update_ttl of a deleted key", update_ttl_deleted(store))
+                .await?;
         }
         if caps.key_shape.is_some() {
-            steps.run("save of equal states", distinct_keys(store)).await?;
+            steps
+                .run("save of equal states", distinct_keys(store))
+                .await?;
         }
         steps
             .run(
@@ -54,11 +82,20 @@ async fn never_issued_loads_nothing<S: SessionStore>(store: &S) -> Result<(), Fa
     call::expect_absent(store, NEVER_ISSUED, Violation::CrossedSession, "load").await
 }
 
-async fn update_never_issued<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
+async fn update_never_issued<S: SessionStore>(
+    store: &S,
+    caps: &Capabilities,
+) -> Result<(), Failure> {
     let state = one_field("user", "new");
     let new = call::update(store, NEVER_ISSUED, state.clone(), call::secs(HOUR)).await?;
     if caps.invalidates && new == NEVER_ISSUED {
-        return Err(call::dead_key_returned(store, NEVER_ISSUED, &state, "a key the store never issued").await);
+        return Err(call::dead_key_returned(
+            store,
+            NEVER_ISSUED,
+            &state,
+            "a key the store never issued",
+        )
+        .await);
     }
     call::expect_state(store, &new, &state, "the key update returned").await
 }
@@ -73,7 +110,13 @@ async fn update_live<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<
             "update of a live session returned a new key",
         ));
     }
-    call::expect_state(store, &new, &first.after, "after update (the new state replaces the old one whole)").await?;
+    call::expect_state(
+        store,
+        &new,
+        &first.after,
+        "after update (the new state replaces the old one whole)",
+    )
+    .await?;
     if new != key && caps.invalidates {
         call::expect_absent(store, &key, Violation::Revived, "the key before the update").await?;
     }
@@ -117,7 +160,13 @@ async fn update_deleted<S: SessionStore>(store: &S) -> Result<(), Failure> {
     if new == key {
         return Err(call::dead_key_returned(store, &key, &state, "a deleted key").await);
     }
-    call::expect_absent(store, &key, Violation::Revived, "the deleted key, after update").await?;
+    call::expect_absent(
+        store,
+        &key,
+        Violation::Revived,
+        "the deleted key, after update",
+    )
+    .await?;
     call::expect_state(store, &new, &state, "the key update returned").await
 }
 

@@ -27,13 +27,24 @@ const HOUR: i64 = 3_600;
 const OFFSETS: usize = 4;
 
 #[derive(Debug, Clone, Copy)]
+/// What an `update` races against.
 enum Race {
-    UpdateVsUpdate,
-    UpdateVsUpdateTtl,
-    UpdateVsDelete,
+    Update,
+    UpdateTtl,
+    Delete,
 }
 
-const RACES: [Race; 3] = [Race::UpdateVsUpdate, Race::UpdateVsUpdateTtl, Race::UpdateVsDelete];
+impl Race {
+    fn name(self) -> &'static str {
+        match self {
+            Race::Update => "update against update",
+            Race::UpdateTtl => "update against update_ttl",
+            Race::Delete => "update against delete",
+        }
+    }
+}
+
+const RACES: [Race; 3] = [Race::Update, Race::UpdateTtl, Race::Delete];
 
 /// The states the racing writes hold: several fields each, so a torn write shows.
 fn written_by(writer: &str) -> crate::State {
@@ -55,11 +66,11 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     let result = ctx.with_store(async |subject| {
         let mut steps = ctx.steps();
         for race in RACES {
-            if matches!(race, Race::UpdateVsDelete) && !caps.invalidates {
+            if matches!(race, Race::Delete) && !caps.invalidates {
                 continue;
             }
             steps
-                .run(&format!("{race:?} on one thread"), async {
+                .run(&format!("{} on one thread", race.name()), async {
                     for round in 0..rounds {
                         let update_first = round % 2 == 0;
                         let offset = (round / 2) % OFFSETS;
@@ -76,11 +87,12 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     let result = result.and_then(|steps| {
         let mut steps = steps;
         for race in RACES {
-            if matches!(race, Race::UpdateVsDelete) && !caps.invalidates {
+            if matches!(race, Race::Delete) && !caps.invalidates {
                 continue;
             }
             steps += 1;
-            on_threads(ctx, race).map_err(|f| f.at(format_args!("{race:?} on two threads")))?;
+            on_threads(ctx, race)
+                .map_err(|f| f.at(format_args!("{} on two threads", race.name())))?;
         }
         Ok(steps)
     });
@@ -92,7 +104,11 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
 }
 
 fn describe(update_first: bool, offset: usize) -> String {
-    let first = if update_first { "update" } else { "the other operation" };
+    let first = if update_first {
+        "update"
+    } else {
+        "the other operation"
+    };
     format!("{first} started first, the second after {offset} yields")
 }
 
@@ -116,11 +132,16 @@ async fn one_race<S: SessionStore>(
     let key = call::save(store, before.clone(), call::secs(HOUR)).await?;
     let update = call::update(store, &key, written.clone(), call::secs(HOUR));
     let (updated, other) = match race {
-        Race::UpdateVsUpdate => {
+        Race::Update => {
             let other = async {
-                call::update(store, &key, written_by("the other update"), call::secs(HOUR))
-                    .await
-                    .map(drop)
+                call::update(
+                    store,
+                    &key,
+                    written_by("the other update"),
+                    call::secs(HOUR),
+                )
+                .await
+                .map(drop)
             };
             if update_first {
                 join(update, after_yields(offset, other)).await
@@ -129,7 +150,7 @@ async fn one_race<S: SessionStore>(
                 (updated, other)
             }
         }
-        Race::UpdateVsUpdateTtl => {
+        Race::UpdateTtl => {
             let other = call::update_ttl(store, &key, call::secs(2 * HOUR));
             if update_first {
                 join(update, after_yields(offset, other)).await
@@ -138,7 +159,7 @@ async fn one_race<S: SessionStore>(
                 (updated, other)
             }
         }
-        Race::UpdateVsDelete => {
+        Race::Delete => {
             let other = call::delete(store, &key);
             if update_first {
                 join(update, after_yields(offset, other)).await
@@ -163,14 +184,14 @@ async fn judge<S: SessionStore>(
     written: &crate::State,
 ) -> Result<(), Failure> {
     match race {
-        Race::UpdateVsUpdate => match call::load(store, key).await? {
+        Race::Update => match call::load(store, key).await? {
             Seen::State(got) if &got == written || got == written_by("the other update") => Ok(()),
             other => Err(Failure::new(
                 Violation::WrongState,
                 format!("after two racing updates the session loads {other:?}, which neither wrote whole"),
             )),
         },
-        Race::UpdateVsUpdateTtl => {
+        Race::UpdateTtl => {
             if caps.update_keeps_key && new != key {
                 return Err(Failure::new(
                     Violation::LiveKeyChanged,
@@ -192,7 +213,7 @@ async fn judge<S: SessionStore>(
                 )),
             }
         }
-        Race::UpdateVsDelete => {
+        Race::Delete => {
             if let Seen::State(got) = call::load(store, key).await? {
                 return Err(Failure::new(
                     Violation::Revived,
@@ -231,14 +252,19 @@ fn on_threads<H: Harness>(ctx: &Ctx<'_, H>, race: Race) -> Result<(), Failure> {
             let other = tokio::task::spawn_blocking(move || {
                 h2.block_on(async {
                     match race {
-                        Race::UpdateVsUpdate => call::update(&b, &k2, written_by("the other update"), call::secs(HOUR)).await.map(drop),
-                        Race::UpdateVsUpdateTtl => call::update_ttl(&b, &k2, call::secs(2 * HOUR)).await,
-                        Race::UpdateVsDelete => call::delete(&b, &k2).await,
+                        Race::Update => {
+                            call::update(&b, &k2, written_by("the other update"), call::secs(HOUR))
+                                .await
+                                .map(drop)
+                        }
+                        Race::UpdateTtl => call::update_ttl(&b, &k2, call::secs(2 * HOUR)).await,
+                        Race::Delete => call::delete(&b, &k2).await,
                     }
                 })
             });
-            let panicked =
-                |e: tokio::task::JoinError| Failure::new(Violation::Panic, format!("a racing thread: {e}"));
+            let panicked = |e: tokio::task::JoinError| {
+                Failure::new(Violation::Panic, format!("a racing thread: {e}"))
+            };
             let new = update.await.map_err(panicked)??;
             other.await.map_err(panicked)??;
             judge(store, &caps, race, &key, &new, &written).await?;

@@ -29,7 +29,8 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     // No declared limit: the store must keep a large state (64 KiB of JSON text).
     if limit.is_none() {
         let big = one_field("big", &"é".repeat(32 * 1024));
-        if let Err(failure) = ctx.with_store(async |subject| round_trip(&subject.store, &big).await) {
+        if let Err(failure) = ctx.with_store(async |subject| round_trip(&subject.store, &big).await)
+        {
             return Outcome::Fail(failure.at("a state of 64 KiB (the store declares no limit)"));
         }
     }
@@ -76,13 +77,15 @@ fn probe_beyond_middleware<H: Harness>(ctx: &Ctx<'_, H>) {
     for (probe, state) in probes {
         let observed = ctx.with_store(async |subject| {
             let store = &subject.store;
-            Ok(match call::save(store, state.clone(), call::secs(DAY)).await {
-                Err(failure) => Some(format!("refused: {}", failure.detail)),
-                Ok(key) => match call::load(store, &key).await? {
-                    Seen::State(got) if got == state => None,
-                    other => Some(format!("saved, then loaded {other:?}")),
+            Ok(
+                match call::save(store, state.clone(), call::secs(DAY)).await {
+                    Err(failure) => Some(format!("refused: {}", failure.detail)),
+                    Ok(key) => match call::load(store, &key).await? {
+                        Seen::State(got) if got == state => None,
+                        other => Some(format!("saved, then loaded {other:?}")),
+                    },
                 },
-            })
+            )
         });
         match observed {
             Ok(Some(what)) => ctx.advise(probe, what),

@@ -38,7 +38,10 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
                 .run(&format!("save, {name}"), by_save(store, limit, &at, &over))
                 .await?;
             steps
-                .run(&format!("update, {name}"), by_update(store, limit, &at, &over))
+                .run(
+                    &format!("update, {name}"),
+                    by_update(store, limit, &at, &over),
+                )
                 .await?;
         }
         Ok(steps.count())
@@ -88,7 +91,12 @@ async fn by_save<S: SessionStore>(
 ) -> Result<(), Failure> {
     let key = call::save(store, at.clone(), call::secs(DAY))
         .await
-        .map_err(|f| Failure::new(Violation::SizeLimit, format!("a state of {} was refused: {}", size(limit, at), f.detail)))?;
+        .map_err(|f| {
+            Failure::new(
+                Violation::SizeLimit,
+                format!("a state of {} was refused: {}", size(limit, at), f.detail),
+            )
+        })?;
     call::expect_state(store, &key, at, "a state at the limit").await?;
     if let Ok(key) = call::save(store, over.clone(), call::secs(DAY)).await {
         return Err(Failure::new(
@@ -112,9 +120,21 @@ async fn by_update<S: SessionStore>(
     let key = call::save(store, one_field("n", "small"), call::secs(DAY)).await?;
     let key = call::update(store, &key, at.clone(), call::secs(DAY))
         .await
-        .map_err(|f| Failure::new(Violation::SizeLimit, format!("update to a state of {} was refused: {}", size(limit, at), f.detail)))?;
+        .map_err(|f| {
+            Failure::new(
+                Violation::SizeLimit,
+                format!(
+                    "update to a state of {} was refused: {}",
+                    size(limit, at),
+                    f.detail
+                ),
+            )
+        })?;
     call::expect_state(store, &key, at, "after update to a state at the limit").await?;
-    if call::update(store, &key, over.clone(), call::secs(DAY)).await.is_ok() {
+    if call::update(store, &key, over.clone(), call::secs(DAY))
+        .await
+        .is_ok()
+    {
         return Err(Failure::new(
             Violation::SizeLimit,
             format!(
@@ -123,5 +143,11 @@ async fn by_update<S: SessionStore>(
             ),
         ));
     }
-    call::expect_state(store, &key, at, "after a refused update (it must change nothing)").await
+    call::expect_state(
+        store,
+        &key,
+        at,
+        "after a refused update (it must change nothing)",
+    )
+    .await
 }

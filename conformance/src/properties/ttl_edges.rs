@@ -26,26 +26,44 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         let store = &subject.store;
         let mut steps = ctx.steps();
         for ttl in EXPIRED {
-            steps.run(&format!("save with TTL {ttl}"), save_expired(store, caps, ttl)).await?;
+            steps
+                .run(
+                    &format!("save with TTL {ttl}"),
+                    save_expired(store, caps, ttl),
+                )
+                .await?;
         }
         for ttl in HUGE {
             steps.run(&format!("TTL {ttl}"), huge(store, ttl)).await?;
         }
         for ttl in EXPIRED {
             steps
-                .run(&format!("update_ttl with TTL {ttl}"), update_ttl_expired(store, caps, ttl))
+                .run(
+                    &format!("update_ttl with TTL {ttl}"),
+                    update_ttl_expired(store, caps, ttl),
+                )
                 .await?;
         }
         Ok(steps.count())
     }))
 }
 
-async fn save_expired<S: SessionStore>(store: &S, caps: &Capabilities, ttl: Ttl) -> Result<(), Failure> {
+async fn save_expired<S: SessionStore>(
+    store: &S,
+    caps: &Capabilities,
+    ttl: Ttl,
+) -> Result<(), Failure> {
     let key = call::save(store, one_field("ttl", "expired"), ttl)
         .await
         .map_err(|f| f.at("storing an already-expired session"))?;
     if caps.enforces_ttl {
-        call::expect_absent(store, &key, Violation::ExpiredServed, "zero or less means expired").await?;
+        call::expect_absent(
+            store,
+            &key,
+            Violation::ExpiredServed,
+            "zero or less means expired",
+        )
+        .await?;
     }
     Ok(())
 }
@@ -67,7 +85,13 @@ async fn update_ttl_expired<S: SessionStore>(
     let key = call::save(store, one_field("ttl", "ended by update_ttl"), Ttl::days(1)).await?;
     call::update_ttl(store, &key, ttl).await?;
     if caps.enforces_ttl && caps.invalidates {
-        call::expect_absent(store, &key, Violation::ExpiredServed, "update_ttl to zero or less ends the session").await?;
+        call::expect_absent(
+            store,
+            &key,
+            Violation::ExpiredServed,
+            "update_ttl to zero or less ends the session",
+        )
+        .await?;
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use conformance::tmpfs::Tmpfs;
 use serde::Serialize;
+use testbed::tmpfs::Tmpfs;
 
 use crate::{
     child::{ServerChild, ServerSpec},

@@ -4,8 +4,9 @@ use std::{path::PathBuf, time::Duration};
 
 use actix_session::storage::RedisSessionStore;
 use actix_session_sled::{Durability, SledSessionStore, SweeperHandle};
-use conformance::{redis_server::RedisServer, MemoryStore};
+use conformance::MemoryStore;
 use serde::Serialize;
+use testbed::servers::RedisServer;
 
 /// Where sessions live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]

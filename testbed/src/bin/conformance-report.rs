@@ -1,61 +1,70 @@
-//! Runs every property on every certified store and every mutant, and writes the matrix.
+//! Runs every property on every certified store and every mutant, and writes the certification
+//! matrix.
 //!
 //! ```text
-//! cargo run --release -p conformance --bin conformance-report [-- OUTPUT.md]
+//! cargo run --release -p testbed --bin conformance-report [-- OUTPUT.md]
 //! ```
-//! Default output: `results/conformance.md`. Honours `PROPTEST_CASES` and `CONFORMANCE_KEYS`.
+//! Default output: `results/conformance.md`. Honours the suite's knobs (`PROPTEST_CASES`,
+//! `CONFORMANCE_KEYS`, ...). Exits 1 if a store breaks a property outside its known findings, a
+//! known finding no longer reproduces, or a mutant escapes.
 
-use std::{fmt::Write as _, time::Instant};
+use std::{fmt::Write as _, time::Duration};
 
 use conformance::{
-    certified::{CookieHarness, RedisHarness, SledHarness, REDIS_KNOWN_FINDINGS},
-    check,
-    mutants::{Mutant, MutantHarness},
-    Capabilities, Harness, KnownFinding, MemoryHarness, Outcome, Property, SuiteConfig,
+    check, Harness, KnownFinding, MemoryHarness, Outcome, Property, Report, SuiteConfig, Verdict,
     MIDDLEWARE_KNOWN_FINDINGS,
 };
+use reports::{Provenance, Table};
+use testbed::{
+    certified::{
+        Cookie09Harness, CookieHarness, PostgresHarness, RedisHarness, SledHarness,
+        POSTGRES_KNOWN_FINDINGS, REDIS_KNOWN_FINDINGS,
+    },
+    mutants::{Mutant, MutantHarness},
+};
 
-struct StoreRow {
+/// How often a race-based mutant must be caught in a row.
+const RACE_REPEATS: usize = 20;
+
+struct StoreRun {
     name: String,
-    capabilities: Capabilities,
-    cells: Vec<String>,
+    capabilities: String,
+    known: &'static [KnownFinding],
+    reports: Vec<Report>,
 }
 
-fn cell(outcome: Outcome, known: Option<&KnownFinding>, seconds: f64) -> String {
-    match (outcome, known) {
-        (Outcome::Pass { cases }, None) => format!("pass ({cases} cases, {seconds:.1} s)"),
-        (Outcome::Pass { cases }, Some(_)) => {
-            format!("pass ({cases} cases) — known finding no longer reproduces")
-        }
-        (Outcome::Fail(why), Some(_)) => format!("**fail, known finding**: {}", first_line(&why)),
-        (Outcome::Fail(why), None) => format!("**FAIL**: {}", first_line(&why)),
-        (Outcome::NotApplicable(why), _) => format!("n/a: {why}"),
-    }
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().replace('|', "\\|")
-}
-
-fn certify<H: Harness>(harness: &H, known: &[KnownFinding], config: &SuiteConfig) -> StoreRow {
-    let cells = Property::ALL
+fn certify<H: Harness>(harness: &H, known: &'static [KnownFinding]) -> StoreRun {
+    let reports = Property::ALL
         .into_iter()
         .map(|property| {
-            let started = Instant::now();
-            let outcome = check(harness, property, config);
-            let finding = known
-                .iter()
-                .chain(MIDDLEWARE_KNOWN_FINDINGS)
-                .find(|f| f.property == property);
-            let text = cell(outcome, finding, started.elapsed().as_secs_f64());
-            eprintln!("{}: {property}: {text}", harness.name());
-            text
+            let report = check(harness, property, &harness.config(), known);
+            eprintln!("{}", report.summary());
+            report
         })
         .collect();
-    StoreRow {
+    let c = harness.capabilities();
+    StoreRun {
         name: harness.name(),
-        capabilities: harness.capabilities(),
-        cells,
+        capabilities: format!(
+            "{} | {} | {} | {:?} | {:?} | {} | {}",
+            c.invalidates,
+            c.enforces_ttl,
+            c.update_keeps_key,
+            c.clock,
+            c.ttl_resolution,
+            c.max_state.map_or("none".to_owned(), |l| format!(
+                "{} ({:?})",
+                l.bytes, l.measure
+            )),
+            c.key_shape
+                .as_ref()
+                .map_or("carries the state".to_owned(), |k| format!(
+                    "{} chars",
+                    k.len
+                )),
+        ),
+        known,
+        reports,
     }
 }
 
@@ -63,123 +72,47 @@ fn main() {
     let output = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "results/conformance.md".to_owned());
+    let provenance = Provenance::now("cargo run --release -p testbed --bin conformance-report");
     let config = SuiteConfig::default();
-    let started = Instant::now();
-    let mut rows = vec![
-        certify(&MemoryHarness, &[], &config),
-        certify(&SledHarness, &[], &config),
-        certify(&CookieHarness, &[], &config),
+    let mut stores = vec![
+        certify(&MemoryHarness::new(), &[]),
+        certify(&SledHarness::new(), &[]),
+        certify(&CookieHarness, &[]),
+        certify(&Cookie09Harness, &[]),
     ];
-    let redis_note = match RedisHarness::start() {
-        Ok(harness) => {
-            rows.push(certify(&harness, REDIS_KNOWN_FINDINGS, &config));
-            None
-        }
-        Err(why) => Some(format!("Redis was not certified in this run: {why}.")),
-    };
-    let mutant_config = SuiteConfig {
-        cases: 64,
-        keys: 20_000,
-        ..config.clone()
-    };
-    let mutants: Vec<(Mutant, Vec<Property>)> = Mutant::ALL
-        .into_iter()
-        .map(|mutant| {
-            // A property that fails on every store (a middleware finding) tells mutants nothing.
-            let caught = Property::ALL
-                .into_iter()
-                .filter(|p| !MIDDLEWARE_KNOWN_FINDINGS.iter().any(|f| f.property == *p))
-                .filter(|&p| {
-                    matches!(
-                        check(&MutantHarness(mutant), p, &mutant_config),
-                        Outcome::Fail(_)
-                    )
-                })
-                .collect();
-            (mutant, caught)
-        })
-        .collect();
+    let mut missing = Vec::new();
+    match RedisHarness::start() {
+        Ok(harness) => stores.push(certify(&harness, REDIS_KNOWN_FINDINGS)),
+        Err(why) => missing.push(format!("Redis was not certified in this run: {why}.")),
+    }
+    match PostgresHarness::start() {
+        Ok(harness) => stores.push(certify(&harness, POSTGRES_KNOWN_FINDINGS)),
+        Err(why) => missing.push(format!("PostgreSQL was not certified in this run: {why}.")),
+    }
+    let mutants: Vec<MutantRun> = Mutant::ALL.into_iter().map(run_mutant).collect();
 
     let mut md = String::new();
-    let _ = writeln!(md, "# Conformance matrix\n");
+    let _ = writeln!(md, "# Conformance matrix\n\n{}\n", provenance.markdown());
     let _ = writeln!(
         md,
-        "Generated by `cargo run --release -p conformance --bin conformance-report` in {:.0} s.",
-        started.elapsed().as_secs_f64()
+        "Knobs: {} generated cases per generated property (sequences of up to {} operations), \
+         {} fresh keys, {} live sessions, {} futures on one thread, {} racing pairs per race; \
+         mutants: 64 cases, 20,000 keys and sessions.\n",
+        config.cases,
+        config.max_ops,
+        config.keys,
+        config.sessions,
+        config.in_flight,
+        config.race_rounds
     );
-    let _ = writeln!(
-        md,
-        "Machine: {}. Date: {}.",
-        conformance::environment::machine_summary(),
-        conformance::environment::today_utc()
-    );
-    let _ = writeln!(
-        md,
-        "Cases: {} generated per property (sequences of up to {} operations), {} fresh keys; mutants: 64 cases, 20,000 keys.\n",
-        config.cases, config.max_ops, config.keys
-    );
-    if let Some(note) = &redis_note {
-        let _ = writeln!(md, "{note}\n");
+    for note in &missing {
+        let _ = writeln!(md, "**{note}**\n");
     }
-    let _ = write!(md, "| store |");
-    for p in Property::ALL {
-        let _ = write!(md, " {p} |");
-    }
-    let _ = writeln!(md, "\n|---|{}", "---|".repeat(Property::ALL.len()));
-    for row in &rows {
-        let _ = writeln!(md, "| {} | {} |", row.name, row.cells.join(" | "));
-    }
-    let _ = writeln!(md, "\n## Capabilities declared\nA capability a store lacks narrows a property (for example, no clock moves for Redis); it never skips it silently.\n");
-    let _ = writeln!(md, "| store | invalidates | enforces TTL | controlled clock | sweep | update keeps key | max state (JSON bytes) | key shape |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
-    for row in &rows {
-        let c = &row.capabilities;
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            row.name,
-            c.invalidates,
-            c.enforces_ttl,
-            c.controlled_clock,
-            c.sweep,
-            c.update_keeps_key,
-            c.max_state_bytes
-                .map_or("none".to_owned(), |n| n.to_string()),
-            c.key_shape
-                .as_ref()
-                .map_or("carries the state".to_owned(), |k| format!(
-                    "{} chars, [A-Za-z0-9]",
-                    k.len
-                )),
-        );
-    }
-    let _ = writeln!(md, "\n## Known findings\nKept as tests: each passes only while the failure still reproduces.\n");
-    for finding in MIDDLEWARE_KNOWN_FINDINGS {
-        let _ = writeln!(
-            md,
-            "- **every store, {}**: {}",
-            finding.property, finding.explanation
-        );
-    }
-    for finding in REDIS_KNOWN_FINDINGS {
-        let _ = writeln!(
-            md,
-            "- **redis, {}**: {}",
-            finding.property, finding.explanation
-        );
-    }
-    let caught = mutants.iter().filter(|(_, by)| !by.is_empty()).count();
-    let _ = writeln!(md, "\n## Mutants: {caught} of {} caught\n", mutants.len());
-    let _ = writeln!(md, "| mutant | caught by |\n|---|---|");
-    for (mutant, by) in &mutants {
-        let by: Vec<String> = by.iter().map(|p| p.to_string()).collect();
-        let text = if by.is_empty() {
-            "**NOT CAUGHT**".to_owned()
-        } else {
-            by.join(", ")
-        };
-        let _ = writeln!(md, "| {mutant:?} | {text} |");
-    }
+    let failures = write_matrix(&mut md, &stores);
+    write_findings(&mut md, &stores);
+    write_capabilities(&mut md, &stores);
+    let escaped = write_mutants(&mut md, &mutants);
+
     if let Some(parent) = std::path::Path::new(&output).parent() {
         let _ = std::fs::create_dir_all(parent);
     }
@@ -188,7 +121,248 @@ fn main() {
         std::process::exit(1);
     }
     println!("{md}");
-    if caught < mutants.len() {
-        std::process::exit(2);
+    if failures + escaped > 0 {
+        eprintln!("{failures} unexpected failures, {escaped} mutants escaped");
+        std::process::exit(1);
     }
+}
+
+/// The matrix itself; returns how many cells fail.
+fn write_matrix(md: &mut String, stores: &[StoreRun]) -> usize {
+    let mut header = vec!["store".to_owned()];
+    header.extend(Property::ALL.iter().map(|p| p.to_string()));
+    header.push("time".to_owned());
+    let mut table = Table::new(header);
+    let mut reasons: Vec<String> = Vec::new();
+    let mut failures = 0;
+    for store in stores {
+        let mut row = vec![store.name.clone()];
+        for report in &store.reports {
+            row.push(match report.verdict(store.known) {
+                Verdict::Holds => "holds".to_owned(),
+                Verdict::Known => format!("known: {}", finding_ids(store, report).join(", ")),
+                Verdict::NotApplicable(why) => {
+                    let n = reasons.iter().position(|r| r == &why).unwrap_or_else(|| {
+                        reasons.push(why.clone());
+                        reasons.len() - 1
+                    });
+                    format!("n/a ({})", letter(n))
+                }
+                Verdict::Fails(why) => {
+                    failures += 1;
+                    format!("**FAILS**: {}", why.lines().nth(1).unwrap_or(&why))
+                }
+            });
+        }
+        let total: Duration = store.reports.iter().map(|r| r.elapsed).sum();
+        row.push(format!("{:.0} s", total.as_secs_f64()));
+        table.row(row);
+    }
+    let _ = writeln!(
+        md,
+        "## Certification\n\nEach cell: the property holds; holds except for the known findings \
+         named (each reproduced in this run); does not apply, and why; or fails. The time is the \
+         suite's wall time on that store.\n\n{}",
+        table.markdown()
+    );
+    for (n, why) in reasons.iter().enumerate() {
+        let _ = writeln!(md, "- n/a ({}): {why}", letter(n));
+    }
+    md.push('\n');
+    failures
+}
+
+fn letter(n: usize) -> char {
+    char::from(b'a' + u8::try_from(n % 26).unwrap_or(0))
+}
+
+/// The identifiers of the findings a report met: M (middleware), R (Redis), P (PostgreSQL).
+fn finding_ids(store: &StoreRun, report: &Report) -> Vec<String> {
+    report
+        .known
+        .iter()
+        .map(|seen| finding_id(store, &seen.finding))
+        .collect()
+}
+
+fn finding_id(store: &StoreRun, finding: &KnownFinding) -> String {
+    if let Some(i) = MIDDLEWARE_KNOWN_FINDINGS.iter().position(|f| f == finding) {
+        return format!("M{}", i + 1);
+    }
+    let prefix = if std::ptr::eq(store.known, POSTGRES_KNOWN_FINDINGS) {
+        "P"
+    } else {
+        "R"
+    };
+    let i = store.known.iter().position(|f| f == finding).unwrap_or(0);
+    format!("{prefix}{}", i + 1)
+}
+
+fn write_findings(md: &mut String, stores: &[StoreRun]) {
+    let _ = writeln!(
+        md,
+        "## Known findings\n\nKept as tests: each must reproduce, in the property named, on every \
+         run, and excuses only the failure it describes. Reproduce one with `TESTBED_REQUIRE=all \
+         cargo test -p conformance --test <store>_store <property> -- --nocapture`.\n"
+    );
+    let mut table = Table::new([
+        "id",
+        "store",
+        "property",
+        "what is wrong",
+        "what it means for a web app",
+    ]);
+    for (i, finding) in MIDDLEWARE_KNOWN_FINDINGS.iter().enumerate() {
+        table.row([
+            format!("M{}", i + 1),
+            "every store (actix-session's middleware)".to_owned(),
+            finding.property.to_string(),
+            finding.explanation.to_owned(),
+            finding.consequence.to_owned(),
+        ]);
+    }
+    for store in stores.iter().filter(|s| !s.known.is_empty()) {
+        for finding in store.known {
+            table.row([
+                finding_id(store, finding),
+                store.name.clone(),
+                finding.property.to_string(),
+                finding.explanation.to_owned(),
+                finding.consequence.to_owned(),
+            ]);
+        }
+    }
+    let _ = writeln!(md, "{}", table.markdown());
+    let mut advisories = Table::new([
+        "store",
+        "probe (beyond what the middleware can send)",
+        "what the store did",
+    ]);
+    for store in stores {
+        for report in &store.reports {
+            for advisory in &report.advisories {
+                advisories.row([store.name.as_str(), &advisory.probe, &advisory.observed]);
+            }
+        }
+    }
+    if !advisories.is_empty() {
+        let _ = writeln!(
+            md,
+            "### Advisories\n\nReported, never failed: inputs actix-session's middleware cannot \
+             hand a store.\n\n{}",
+            advisories.markdown()
+        );
+    }
+}
+
+fn write_capabilities(md: &mut String, stores: &[StoreRun]) {
+    let mut table = Table::new([
+        "store",
+        "invalidates",
+        "enforces TTL",
+        "update keeps key",
+        "clock",
+        "TTL resolution",
+        "max state (bytes)",
+        "key shape",
+    ]);
+    for store in stores {
+        let mut row = vec![store.name.clone()];
+        row.extend(store.capabilities.split(" | ").map(str::to_owned));
+        table.row(row);
+    }
+    let _ = writeln!(
+        md,
+        "## Capabilities declared\n\nA promise or control a store lacks narrows a property to \
+         \"not applicable\"; it never passes it silently.\n\n{}",
+        table.markdown()
+    );
+}
+
+struct MutantRun {
+    mutant: Mutant,
+    /// Every property that failed it.
+    caught_by: Vec<Property>,
+    /// Catches by its own property, out of the runs made.
+    repeated: (usize, usize),
+}
+
+fn mutant_config() -> SuiteConfig {
+    SuiteConfig {
+        cases: 64,
+        keys: 20_000,
+        sessions: 20_000,
+        ..SuiteConfig::default()
+    }
+}
+
+fn run_mutant(mutant: Mutant) -> MutantRun {
+    let config = mutant_config();
+    let harness = MutantHarness::new(mutant);
+    let caught_by: Vec<Property> = Property::ALL
+        .into_iter()
+        .filter(|&p| matches!(check(&harness, p, &config, &[]).outcome, Outcome::Fail(_)))
+        .collect();
+    let runs = if mutant.is_race() { RACE_REPEATS } else { 1 };
+    let caught = (0..runs)
+        .filter(|_| {
+            matches!(
+                check(
+                    &MutantHarness::new(mutant),
+                    mutant.caught_by(),
+                    &config,
+                    &[]
+                )
+                .outcome,
+                Outcome::Fail(_)
+            )
+        })
+        .count();
+    eprintln!(
+        "mutant {mutant:?}: caught by {caught_by:?}; {caught} of {runs} by {}",
+        mutant.caught_by()
+    );
+    MutantRun {
+        mutant,
+        caught_by,
+        repeated: (caught, runs),
+    }
+}
+
+/// The mutants' table; returns how many escaped their property at least once.
+fn write_mutants(md: &mut String, mutants: &[MutantRun]) -> usize {
+    let escaped = mutants
+        .iter()
+        .filter(|m| m.repeated.0 < m.repeated.1)
+        .count();
+    let mut table = Table::new([
+        "mutant",
+        "must be caught by",
+        "caught (runs)",
+        "caught by (all properties)",
+    ]);
+    for run in mutants {
+        let all: Vec<String> = run.caught_by.iter().map(|p| p.to_string()).collect();
+        table.row([
+            format!("{:?}", run.mutant),
+            run.mutant.caught_by().to_string(),
+            format!("{} of {}", run.repeated.0, run.repeated.1),
+            if all.is_empty() {
+                "**NOT CAUGHT**".to_owned()
+            } else {
+                all.join(", ")
+            },
+        ]);
+    }
+    let _ = writeln!(
+        md,
+        "## Mutants: {} of {} caught every time\n\nDeliberately broken stores \
+         (`testbed/src/mutants/`), each with one defect written the way a careful author ships \
+         it. A mutant whose defect needs operations to interleave is checked {RACE_REPEATS} times \
+         by its property.\n\n{}",
+        mutants.len() - escaped,
+        mutants.len(),
+        table.markdown()
+    );
+    escaped
 }

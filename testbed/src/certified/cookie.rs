@@ -36,7 +36,10 @@ impl Harness for CookieHarness {
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
         // Not `Clone`: an application makes one per worker in its `HttpServer` factory.
-        Ok(Subject::with_handles(Self::Store::default(), Self::Store::default))
+        Ok(Subject::with_handles(
+            Self::Store::default(),
+            Self::Store::default,
+        ))
     }
 }
 
@@ -57,7 +60,8 @@ impl Harness for Cookie09Harness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-        let make = || conformance::compat::V0_9(actix_session_0_9::storage::CookieSessionStore::default());
+        let make =
+            || conformance::compat::V0_9(actix_session_0_9::storage::CookieSessionStore::default());
         Ok(Subject::with_handles(make(), make))
     }
 }

@@ -94,6 +94,36 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
         consequence: "under TtlExtensionPolicy::OnEveryRequest, a session that expires while a \
                       request reads it is extended instead of ending",
     },
+    KnownFinding {
+        property: Property::TtlEdges,
+        violation: Violation::Panic,
+        observed: "TimeDelta::seconds out of bounds",
+        explanation: "the expiry is computed with `chrono::Duration::seconds(ttl.whole_seconds())`, \
+                      which panics for a TTL beyond chrono's range (`Duration::MAX`, \
+                      `Duration::MIN`)",
+        consequence: "an application that sets a huge session TTL (`Duration::MAX`, for sessions \
+                      that never end) panics on every login: actix drops the connection without an \
+                      answer",
+    },
+    KnownFinding {
+        property: Property::TtlEdges,
+        violation: Violation::Panic,
+        observed: "overflowed",
+        explanation: "`Utc::now() + chrono::Duration::seconds(ttl)` panics on overflow for TTLs \
+                      within chrono's range but past the year 262143 (`Duration::seconds(i64::MAX \
+                      / 1000)`)",
+        consequence: "as above, for TTLs of a few hundred thousand years and more",
+    },
+    KnownFinding {
+        property: Property::DamagedRecords,
+        violation: Violation::Panic,
+        observed: "UnexpectedNullError",
+        explanation: "`load` reads the state with sqlx's `Row::get`, which panics on a NULL \
+                      `session_state`, a value the store's own schema allows",
+        consequence: "a session row whose state became NULL (a manual fix, a migration) makes every \
+                      request with that cookie panic: actix drops the connection without an answer, \
+                      and the user cannot even log in again until the cookie is gone",
+    },
 ];
 
 impl Harness for PostgresHarness {

@@ -59,9 +59,8 @@ impl Harness for RedisHarness {
             .build()
             .await?;
         let client = redis::Client::open(self.server.url())?;
-        Ok(Subject::new(store).with_damage(move |key, how| {
-            damage(client.clone(), format!("{namespace}:{key}"), how)
-        }))
+        Ok(Subject::new(store)
+            .with_damage(move |key, how| damage(client.clone(), format!("{namespace}:{key}"), how)))
     }
 }
 

@@ -63,6 +63,14 @@ impl BatchedStore {
         }
         tokio::task::yield_now().await; // let the batch fill up
         let batch = self.queue().pending.clone();
+        self.apply(batch);
+        tokio::task::yield_now().await; // the flush
+        let mut queue = self.queue();
+        queue.pending.clear(); // everything queued meanwhile is gone too
+        queue.leader = false;
+    }
+
+    fn apply(&self, batch: Vec<Write>) {
         let now = self.backend.now_ms();
         let mut sessions = self.backend.entries();
         for write in batch {
@@ -80,11 +88,6 @@ impl BatchedStore {
                 }
             }
         }
-        drop(sessions);
-        tokio::task::yield_now().await; // the flush
-        let mut queue = self.queue();
-        queue.pending.clear(); // everything queued meanwhile is gone too
-        queue.leader = false;
     }
 }
 

@@ -131,10 +131,7 @@ impl SessionStore for CachedStore {
         self.backend.update_ttl(key, ttl).await?;
         if let Cache::PerHandle(cache) = &self.cache {
             let (now, expires) = (self.backend.now_ms(), self.backend.expiry(ttl));
-            if let Some(entry) = lock(cache)
-                .get_mut(key.as_ref())
-                .filter(|(_, e)| *e > now)
-            {
+            if let Some(entry) = lock(cache).get_mut(key.as_ref()).filter(|(_, e)| *e > now) {
                 entry.1 = expires;
             }
         }

@@ -132,8 +132,12 @@ impl Mutant {
     pub fn caught_by(self) -> Property {
         use Mutant::*;
         match self {
-            IgnoresTtl | SweepDeletesLive | TtlMillisInU32 | LongTtlAsTimestamp
-            | SqlUpdateNoExpiryCheck | ServedUntilSwept => Property::Expiry,
+            IgnoresTtl
+            | SweepDeletesLive
+            | TtlMillisInU32
+            | LongTtlAsTimestamp
+            | SqlUpdateNoExpiryCheck
+            | ServedUntilSwept => Property::Expiry,
             UpdateKeepsOldState | UpdateResurrects | UpdateTtlResurrects | DeleteDoesNothing
             | SaveOverwrites | UpdateMerges => Property::Lifecycle,
             NearMissKey | PredictableKeys | ShortKeys => Property::Keys,
@@ -165,7 +169,10 @@ impl Mutant {
 
     /// Whether it runs on the real clock (the class of stores whose clock the suite cannot move).
     pub fn real_clock(self) -> bool {
-        matches!(self, Mutant::SqlUpdateNoExpiryCheck | Mutant::ServedUntilSwept)
+        matches!(
+            self,
+            Mutant::SqlUpdateNoExpiryCheck | Mutant::ServedUntilSwept
+        )
     }
 }
 

@@ -92,7 +92,13 @@ impl PostgresServer {
                 .spawn()
                 .map_err(|e| Unavailable::Failed(format!("postgres: {e}")))?;
             match wait_ready(&mut child, &bin, port, dir.path()) {
-                Ok(()) => return Ok(PostgresServer { child, port, _dir: dir }),
+                Ok(()) => {
+                    return Ok(PostgresServer {
+                        child,
+                        port,
+                        _dir: dir,
+                    })
+                }
                 Err(e) => {
                     last_error = e;
                     stop(&mut child);
@@ -111,7 +117,6 @@ impl PostgresServer {
     pub fn port(&self) -> u16 {
         self.port
     }
-
 }
 
 impl Drop for PostgresServer {

@@ -55,7 +55,9 @@ impl RedisServer {
             let child = match child {
                 Ok(child) => child,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Unavailable::NotInstalled("redis-server is not on the PATH (apt-get install redis-server)"))
+                    return Err(Unavailable::NotInstalled(
+                        "redis-server is not on the PATH (apt-get install redis-server)",
+                    ))
                 }
                 Err(e) => return Err(Unavailable::Failed(e.to_string())),
             };

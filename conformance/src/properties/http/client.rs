@@ -104,7 +104,10 @@ impl Client {
             Some(value) => {
                 let mut header = format!("{}=", self.cookie_name).into_bytes();
                 header.extend_from_slice(value);
-                Some(HeaderValue::from_bytes(&header).map_err(|e| format!("bad test cookie: {e}"))?)
+                Some(
+                    HeaderValue::from_bytes(&header)
+                        .map_err(|e| format!("bad test cookie: {e}"))?,
+                )
             }
             None => None,
         };

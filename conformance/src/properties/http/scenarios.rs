@@ -57,7 +57,10 @@ async fn send(
     path: &str,
     cookie: Option<&[u8]>,
 ) -> Result<Reply, Failure> {
-    client.send(worker, method, path, cookie).await.map_err(http)
+    client
+        .send(worker, method, path, cookie)
+        .await
+        .map_err(http)
 }
 
 /// Login, reads, changes, renew, logout, tampered cookies and an oversized state, each
@@ -102,7 +105,12 @@ pub(super) async fn workflow(
     )?;
     let mut current = cookie.value().as_bytes().to_vec();
     let reply = send(client, B, "GET", "/protected/state", Some(&current)).await?;
-    expect_session(&reply, "the guarded route on worker B, logged in", "alice", 0)?;
+    expect_session(
+        &reply,
+        "the guarded route on worker B, logged in",
+        "alice",
+        0,
+    )?;
     if config.policy == Policy::OnEveryRequest {
         current = new_cookie(&reply, "the guarded route under OnEveryRequest")?;
     }
@@ -155,7 +163,10 @@ pub(super) async fn workflow(
     )?;
     if caps.invalidates {
         let reply = send(client, B, "GET", "/state", Some(&before_logout)).await?;
-        expect_empty(&reply, "the cookie from before logout on worker A, replayed on worker B")?;
+        expect_empty(
+            &reply,
+            "the cookie from before logout on worker A, replayed on worker B",
+        )?;
     }
 
     hostile_cookies(client).await?;
@@ -262,7 +273,12 @@ pub(super) async fn session_update(client: &mut Client) -> Result<(), Failure> {
         .as_ref()
         .map_or(cookie, |c| c.value().as_bytes().to_vec());
     let reply = send(client, A, "GET", "/state", Some(&cookie)).await?;
-    expect_session(&reply, "a read after the change", "erin", reply.counter.unwrap_or(0))?;
+    expect_session(
+        &reply,
+        "a read after the change",
+        "erin",
+        reply.counter.unwrap_or(0),
+    )?;
     if reply.counter == Some(1) {
         return Ok(());
     }

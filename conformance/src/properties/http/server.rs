@@ -20,7 +20,9 @@ use actix_session::{
 use actix_web::{
     cookie::{time::Duration as Ttl, Key},
     dev::ServerHandle,
-    guard, middleware::DefaultHeaders, web, App, HttpResponse, HttpServer,
+    guard,
+    middleware::DefaultHeaders,
+    web, App, HttpResponse, HttpServer,
 };
 
 /// Server workers, each with its own clone of the store (actix-web builds one
