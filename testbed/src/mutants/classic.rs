@@ -111,6 +111,20 @@ impl ClassicStore {
         }
     }
 
+    /// One field per write, as a store of hashes would (HSET per field), awaiting each: another
+    /// request's update gets in between.
+    async fn write_field_by_field(&self, key: &str, state: State, expires: u64) {
+        self.inner
+            .entries()
+            .insert(key.to_owned(), (State::new(), expires));
+        for (field, value) in state {
+            tokio::task::yield_now().await;
+            if let Some((s, _)) = self.inner.entries().get_mut(key) {
+                s.insert(field, value);
+            }
+        }
+    }
+
     fn check_size(&self, state: &State) -> Result<(), anyhow::Error> {
         let json = serde_json::to_string(state)?;
         let too_large = match self.mutant {
@@ -162,40 +176,39 @@ impl SessionStore for ClassicStore {
         let state = self.distort(session_state);
         let expires = self.expiry(ttl);
         let key = session_key.as_ref().to_owned();
-        let live = self.inner.live_state(&key);
+        if self.mutant == Mutant::TornUpdate && self.inner.live_state(&key).is_some() {
+            self.write_field_by_field(&key, state, expires).await;
+            return Ok(session_key);
+        }
+        let now = self.inner.now_ms();
+        // Check and write under one lock: the defect is the mutant's, not a race of the base.
+        let mut sessions = self.inner.entries();
+        let live = sessions
+            .get(&key)
+            .filter(|(_, e)| *e > now)
+            .map(|(s, _)| s.clone());
         match (self.mutant, live) {
             (Mutant::UpdateResurrects, _) => {
-                self.inner.entries().insert(key, (state, expires));
+                sessions.insert(key, (state, expires));
                 Ok(session_key)
             }
             (Mutant::UpdateKeepsOldState, Some(old)) => {
-                self.inner.entries().insert(key, (old, expires));
+                sessions.insert(key, (old, expires));
                 Ok(session_key)
             }
             (Mutant::UpdateMerges, Some(mut old)) => {
                 old.extend(state);
-                self.inner.entries().insert(key, (old, expires));
-                Ok(session_key)
-            }
-            (Mutant::TornUpdate, Some(_)) => {
-                // One field per write, as a store of hashes would (HSET per field), awaiting
-                // each: another request's update gets in between.
-                self.inner
-                    .entries()
-                    .insert(key.clone(), (State::new(), expires));
-                for (field, value) in state {
-                    tokio::task::yield_now().await;
-                    if let Some((s, _)) = self.inner.entries().get_mut(&key) {
-                        s.insert(field, value);
-                    }
-                }
+                sessions.insert(key, (old, expires));
                 Ok(session_key)
             }
             (_, Some(_)) => {
-                self.inner.entries().insert(key, (state, expires));
+                sessions.insert(key, (state, expires));
                 Ok(session_key)
             }
-            (_, None) => Ok(self.insert(state, expires)),
+            (_, None) => {
+                drop(sessions);
+                Ok(self.insert(state, expires))
+            }
         }
     }
 

@@ -131,22 +131,30 @@ impl SessionStore for RecordStore {
         ttl: &Ttl,
     ) -> Result<SessionKey, UpdateError> {
         MemoryStore::check_size(&state).map_err(UpdateError::Serialization)?;
-        let expires = self.clock.expiry(ttl);
+        let (now, expires) = (self.clock.now_ms(), self.clock.expiry(ttl));
+        let mut records = self.records();
         // A record that does not decode is overwritten in place: its owner's key stays valid.
-        let in_place = !matches!(self.live(key.as_ref()), Ok(None));
+        let in_place = match records.get(key.as_ref()) {
+            Some(record) => self.read(record).map_or(true, |(_, e)| e > now),
+            None => false,
+        };
         if in_place {
-            self.records()
-                .insert(key.as_ref().to_owned(), encode(&state, expires));
+            records.insert(key.as_ref().to_owned(), encode(&state, expires));
             return Ok(key);
         }
+        drop(records);
         Ok(self.insert_fresh(&state, expires))
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &Ttl) -> anyhow::Result<()> {
-        if let Ok(Some(state)) = self.live(key.as_ref()) {
-            let expires = self.clock.expiry(ttl);
-            self.records()
-                .insert(key.as_ref().to_owned(), encode(&state, expires));
+        let (now, expires) = (self.clock.now_ms(), self.clock.expiry(ttl));
+        let mut records = self.records();
+        let live = records
+            .get(key.as_ref())
+            .and_then(|record| self.read(record).ok())
+            .filter(|(_, e)| *e > now);
+        if let Some((state, _)) = live {
+            records.insert(key.as_ref().to_owned(), encode(&state, expires));
         }
         Ok(())
     }
