@@ -66,14 +66,14 @@ pub struct Subject<S> {
     /// The store under test.
     pub store: S,
     /// Another handle on the same sessions.
-    another: Box<dyn Fn() -> S>,
+    another: Arc<dyn Fn() -> S + Send + Sync>,
     sweep: Option<SweepFn>,
     damage: Option<DamageFn>,
     teardown: Option<TeardownFn>,
     guard: Option<Box<dyn Any>>,
 }
 
-impl<S: Clone + 'static> Subject<S> {
+impl<S: Clone + Send + Sync + 'static> Subject<S> {
     /// A subject whose further handles are clones of `store`, with no sweep, damage hook,
     /// teardown or guard.
     pub fn new(store: S) -> Self {
@@ -85,10 +85,10 @@ impl<S: Clone + 'static> Subject<S> {
 impl<S> Subject<S> {
     /// A subject for a store that is not `Clone`: `another` makes a further handle on the same
     /// sessions, as your application's `HttpServer` factory does for each worker.
-    pub fn with_handles(store: S, another: impl Fn() -> S + 'static) -> Self {
+    pub fn with_handles(store: S, another: impl Fn() -> S + Send + Sync + 'static) -> Self {
         Self {
             store,
-            another: Box::new(another),
+            another: Arc::new(another),
             sweep: None,
             damage: None,
             teardown: None,
@@ -138,8 +138,17 @@ impl<S> Subject<S> {
     }
 
     /// Another handle on the store's sessions.
-    pub(crate) fn handle(&self) -> S {
+    pub fn handle(&self) -> S {
         (self.another)()
+    }
+
+    /// A maker of further handles that can go to other threads, for a server's workers.
+    pub fn handles(&self) -> impl Fn() -> S + Send + Sync + Clone + 'static
+    where
+        S: 'static,
+    {
+        let another = self.another.clone();
+        move || another()
     }
 
     pub(crate) fn has_sweep(&self) -> bool {
@@ -156,8 +165,9 @@ impl<S> Subject<S> {
             .map(|damage| damage(key.to_owned(), how))
     }
 
-    /// Tears down: the hook first, then the store and the guard are dropped.
-    pub(crate) async fn tear_down(mut self) -> anyhow::Result<()> {
+    /// Tears the subject down: the teardown hook first, then the store and the guard are
+    /// dropped.
+    pub async fn tear_down(mut self) -> anyhow::Result<()> {
         let result = match self.teardown.take() {
             Some(teardown) => teardown().await,
             None => Ok(()),

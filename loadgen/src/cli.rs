@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::{cookies::Security, mix::Mix, server::Backend};
+use crate::{
+    engine::{command::Servers, mix::Mix},
+    server::{builtin::Backend, cookies::Security},
+};
 
 /// Drive an actix-web session server with N sessions, each with its own cookie, and check every
 /// answer. With no subcommand: start the example server as a child process, log N sessions in,
@@ -150,9 +153,15 @@ pub struct ServeArgs {
     /// When the sled backend's writes reach the disk.
     #[arg(long, value_enum, default_value_t = DurabilityArg::Periodic)]
     pub durability: DurabilityArg,
-    /// Redis to use (default: a redis-server started on a free loopback port).
+    /// The Redis of the redis backend (default: a redis-server started here on a free
+    /// loopback port); the store's keys go in a namespace of their own.
     #[arg(long)]
     pub redis_url: Option<String>,
+    /// The PostgreSQL of the postgres backend (`postgres://USER@HOST:PORT/DB`; default: a
+    /// server started here on a free loopback port); the store's table goes in a schema of its
+    /// own.
+    #[arg(long)]
+    pub postgres_url: Option<String>,
     /// actix-web worker threads.
     #[arg(long, default_value_t = 1)]
     pub workers: usize,
@@ -192,21 +201,31 @@ pub struct RunArgs {
     /// Backend of the example server the run starts.
     #[arg(long, value_enum, default_value_t = Backend::Sled)]
     pub backend: Backend,
-    /// Drive a server that is already running at this URL instead of starting one.
+    /// Drive a server that is already running at this URL instead of starting one (it must
+    /// serve the example API); the run is labelled with the URL.
     #[arg(long, conflicts_with = "compare")]
     pub target: Option<String>,
-    /// Run the same workload on every available backend, one after another.
+    /// The `--target` server's store cannot invalidate a session (the cookie store): old
+    /// cookies are then not required to be dead after renew and logout.
+    #[arg(long, requires = "target")]
+    pub target_cannot_invalidate: bool,
+    /// Run the same workload on every built-in backend, one after another.
     #[arg(long)]
     pub compare: bool,
     /// Redis for the redis backend (default: a redis-server started on a free loopback port).
     #[arg(long)]
     pub redis_url: Option<String>,
+    /// PostgreSQL for the postgres backend (default: a server started on a free loopback port,
+    /// as an unprivileged user).
+    #[arg(long)]
+    pub postgres_url: Option<String>,
     /// Directory of the sled database (default: a temp dir).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Where reports go.
-    #[arg(long, default_value = "results/loadgen")]
-    pub results: PathBuf,
+    /// Where reports go (default: `results/loadgen`, or `results/loadgen/custom` for a binary
+    /// of one's own).
+    #[arg(long)]
+    pub results: Option<PathBuf>,
     /// Worker threads of the example server.
     #[arg(long, default_value_t = 1)]
     pub server_workers: usize,
@@ -217,7 +236,14 @@ pub struct RunArgs {
     /// percent ((max - min) / min): the soak's check that memory stays flat after the warm-up.
     #[arg(long)]
     pub max_rss_spread: Option<f64>,
-    /// Exit non-zero if any violation or error is seen (for CI).
-    #[arg(long)]
-    pub strict: bool,
+}
+
+impl RunArgs {
+    /// Where this run's reports go.
+    pub fn results_dir(&self, servers: Servers) -> PathBuf {
+        self.results.clone().unwrap_or_else(|| match servers {
+            Servers::Builtin => PathBuf::from("results/loadgen"),
+            Servers::Custom => PathBuf::from("results/loadgen/custom"),
+        })
+    }
 }

@@ -1,5 +1,5 @@
-//! The example server: a counter in a session, behind actix-session's middleware, over the
-//! backend chosen on the command line.
+//! The example server: a counter in a session, behind actix-session's middleware, over any
+//! `SessionStore` a [`conformance::Harness`] makes.
 //!
 //! | request | does | answers |
 //! |---|---|---|
@@ -12,163 +12,104 @@
 //!
 //! Cookies are not marked `Secure`: the server speaks plain HTTP on loopback, where a browser
 //! would refuse to send a `Secure` cookie back. Behind TLS, keep actix-session's default.
+//!
+//! [`serve`] makes one fresh store with the harness and gives each actix worker its own handle
+//! on it, as an application's `HttpServer` factory does; when the server stops, the store is
+//! torn down. It prints one line on stdout, `listening on ADDR invalidates=BOOL store=NAME`,
+//! which the load generator reads when it starts the server as a child process ([`child`]).
 
-mod backend;
+mod app;
+pub mod builtin;
+pub mod child;
+pub mod cookies;
 
-use actix_session::{storage::SessionStore, Session, SessionMiddleware};
-use actix_web::{cookie::Key, web, App, HttpResponse, HttpServer};
-use serde::Deserialize;
+use std::process::ExitCode;
 
-use crate::cookies::Security;
+use actix_web::{cookie::Key, HttpServer};
+use conformance::Harness;
 
-pub use backend::{Backend, BackendStore};
+use self::cookies::Security;
+use crate::cli::ServeArgs;
 
-#[derive(Deserialize)]
-struct Login {
-    user: String,
+/// How to serve.
+pub struct ServeOptions {
+    /// Where to listen (port 0 picks a free one).
+    pub addr: String,
+    /// actix-web worker threads.
+    pub workers: usize,
+    /// The cookie signing and encryption key.
+    pub key: Key,
+    /// How the session cookie is protected.
+    pub security: Security,
 }
 
-fn state(session: &Session) -> actix_web::Result<Option<(String, u64)>> {
-    let user = session.get::<String>("user")?;
-    let counter = session.get::<u64>("counter")?;
-    Ok(user.zip(counter))
-}
-
-fn answer(user: &str, counter: u64) -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({ "user": user, "counter": counter }))
-}
-
-fn no_session() -> HttpResponse {
-    HttpResponse::Unauthorized().json(serde_json::json!({ "error": "no session" }))
-}
-
-async fn login(session: Session, query: web::Query<Login>) -> actix_web::Result<HttpResponse> {
-    session.renew();
-    session.insert("user", &query.user)?;
-    session.insert("counter", 0u64)?;
-    Ok(answer(&query.user, 0))
-}
-
-async fn read(session: Session) -> actix_web::Result<HttpResponse> {
-    Ok(match state(&session)? {
-        Some((user, counter)) => answer(&user, counter),
-        None => no_session(),
-    })
-}
-
-async fn increment(session: Session) -> actix_web::Result<HttpResponse> {
-    Ok(match state(&session)? {
-        Some((user, counter)) => {
-            session.insert("counter", counter + 1)?;
-            answer(&user, counter + 1)
-        }
-        None => no_session(),
-    })
-}
-
-async fn renew(session: Session) -> actix_web::Result<HttpResponse> {
-    Ok(match state(&session)? {
-        Some((user, counter)) => {
-            session.renew();
-            answer(&user, counter)
-        }
-        None => no_session(),
-    })
-}
-
-async fn logout(session: Session) -> HttpResponse {
-    session.purge();
-    HttpResponse::Ok().json(serde_json::json!({}))
-}
-
-async fn health() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
-
-fn app_with<S: SessionStore + 'static>(
-    store: S,
-    key: Key,
-    security: Security,
-) -> App<
-    impl actix_web::dev::ServiceFactory<
-        actix_web::dev::ServiceRequest,
-        Config = (),
-        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    App::new()
-        .wrap(
-            SessionMiddleware::builder(store, key)
-                .cookie_secure(false)
-                .cookie_content_security(security.into())
-                .build(),
-        )
-        .route("/login", web::post().to(login))
-        .route("/counter", web::get().to(read))
-        .route("/counter", web::post().to(increment))
-        .route("/renew", web::post().to(renew))
-        .route("/logout", web::post().to(logout))
-        .route("/health", web::get().to(health))
-}
-
-/// Builds the server over one app factory, binds it and runs it.
-macro_rules! run_server {
-    ($factory:expr, $addr:expr, $workers:expr) => {{
-        let server = HttpServer::new($factory).workers($workers).bind($addr)?;
-        announce(&server.addrs(), $addr);
-        server.run().await?
-    }};
-}
-
-/// Tells the parent process where the server listens: it waits for this line on stdout.
-fn announce(bound: &[std::net::SocketAddr], requested: &str) {
-    let addr = bound
-        .first()
-        .map_or_else(|| requested.to_owned(), ToString::to_string);
-    println!("listening on {addr}");
-}
-
-/// Binds `addr` with cookies sealed by `key` as `security` says, prints `listening on ADDR` on stdout and serves until stopped.
-pub async fn serve(
-    store: BackendStore,
-    addr: &str,
-    workers: usize,
-    key: Key,
-    security: Security,
-) -> anyhow::Result<()> {
-    match store {
-        BackendStore::Sled { store, .. } => {
-            run_server!(
-                move || app_with(store.clone(), key.clone(), security),
-                addr,
-                workers
-            )
-        }
-        BackendStore::Redis { store, .. } => {
-            run_server!(
-                move || app_with(store.clone(), key.clone(), security),
-                addr,
-                workers
-            )
-        }
-        BackendStore::Memory(store) => {
-            run_server!(
-                move || app_with(store.clone(), key.clone(), security),
-                addr,
-                workers
-            )
-        }
-        BackendStore::Cookie => run_server!(
-            move || app_with(
-                actix_session::storage::CookieSessionStore::default(),
-                key.clone(),
-                security
-            ),
-            addr,
-            workers
-        ),
+impl ServeOptions {
+    /// The options `loadgen serve` was given, with the key read from `--key-file` or made.
+    pub fn from_args(args: &ServeArgs) -> anyhow::Result<Self> {
+        let key = match &args.key_file {
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| anyhow::anyhow!("cannot read the key file: {e}"))?;
+                Key::try_from(bytes.as_slice())
+                    .map_err(|_| anyhow::anyhow!("the key file must hold 64 bytes or more"))?
+            }
+            None => Key::generate(),
+        };
+        Ok(Self {
+            addr: args.addr.clone(),
+            workers: args.workers,
+            key,
+            security: args.cookie_security,
+        })
     }
-    Ok(())
+}
+
+/// Serves a fresh store of `harness` until the server is stopped (SIGTERM, SIGINT), then tears
+/// the store down.
+pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Result<()> {
+    let subject = harness.fresh().await?;
+    let handle = subject.handles();
+    let ServeOptions {
+        addr,
+        workers,
+        key,
+        security,
+    } = options;
+    let server = HttpServer::new(move || app::app(handle(), key.clone(), security))
+        .workers(workers)
+        .bind(&addr)?;
+    let bound = server
+        .addrs()
+        .first()
+        .map_or_else(|| addr.clone(), ToString::to_string);
+    println!(
+        "listening on {bound} invalidates={} store={}",
+        harness.capabilities().invalidates,
+        harness.name()
+    );
+    let served = server.run().await;
+    let torn_down = subject.tear_down().await;
+    served?;
+    torn_down
+}
+
+/// `serve` of a binary of one's own: pins the process if asked, opens the harness, serves.
+pub fn serve_main<H: Harness>(
+    args: ServeArgs,
+    open: impl FnOnce() -> anyhow::Result<H>,
+) -> ExitCode {
+    if let Some(core) = args.pin_core {
+        crate::engine::command::pin(core);
+    }
+    let result = actix_web::rt::System::new().block_on(async move {
+        let harness = open()?;
+        serve(&harness, ServeOptions::from_args(&args)?).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("serve: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

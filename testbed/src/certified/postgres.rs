@@ -40,24 +40,41 @@ const TABLE: &str = "CREATE TABLE sessions (
     expires TIMESTAMP WITH TIME ZONE NOT NULL
 )";
 
-/// Owns a PostgreSQL server for as long as it lives.
+/// Fresh schemas on a PostgreSQL server: one it started and owns, or one at a URL.
 #[derive(Debug)]
 pub struct PostgresHarness {
-    server: PostgresServer,
+    url: String,
+    _server: Option<PostgresServer>,
+    /// Schema names start with this, so harnesses sharing a server never collide.
+    prefix: String,
     next_schema: AtomicU64,
 }
 
 impl PostgresHarness {
-    /// Starts the server.
+    /// Starts a server, owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
+        let server = PostgresServer::start()?;
         Ok(Self {
-            server: PostgresServer::start()?,
+            url: server.url(),
+            _server: Some(server),
+            prefix: "case".to_owned(),
             next_schema: AtomicU64::new(0),
         })
     }
 
+    /// Uses the server at `url` (`postgres://USER@HOST:PORT/DB`); its schemas are named after
+    /// this process, so several may share the server.
+    pub fn connect(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            _server: None,
+            prefix: format!("p{}_case", std::process::id()),
+            next_schema: AtomicU64::new(0),
+        }
+    }
+
     fn options(&self) -> anyhow::Result<PgConnectOptions> {
-        Ok(PgConnectOptions::from_str(&self.server.url())?)
+        Ok(PgConnectOptions::from_str(&self.url)?)
     }
 
     async fn admin(&self) -> anyhow::Result<PgConnection> {
@@ -141,7 +158,11 @@ impl Harness for PostgresHarness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-        let schema = format!("case_{}", self.next_schema.fetch_add(1, Ordering::SeqCst));
+        let schema = format!(
+            "{}_{}",
+            self.prefix,
+            self.next_schema.fetch_add(1, Ordering::SeqCst)
+        );
         let mut admin = self.admin().await?;
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut admin)

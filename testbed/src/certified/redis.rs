@@ -10,20 +10,32 @@ use redis::AsyncCommands as _;
 
 use crate::servers::{RedisServer, Unavailable};
 
-/// Owns a `redis-server` for as long as it lives.
+/// Fresh namespaces on a Redis server: one it started and owns, or one at a URL.
 #[derive(Debug)]
 pub struct RedisHarness {
-    server: RedisServer,
+    url: String,
+    _server: Option<RedisServer>,
     namespace: AtomicU64,
 }
 
 impl RedisHarness {
-    /// Starts the server.
+    /// Starts a server, owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
+        let server = RedisServer::start()?;
         Ok(Self {
-            server: RedisServer::start()?,
+            url: server.url(),
+            _server: Some(server),
             namespace: AtomicU64::new(0),
         })
+    }
+
+    /// Uses the server at `url` (`redis://HOST:PORT`).
+    pub fn connect(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            _server: None,
+            namespace: AtomicU64::new(0),
+        }
     }
 }
 
@@ -54,11 +66,11 @@ impl Harness for RedisHarness {
     async fn fresh(&self) -> anyhow::Result<Subject<RedisSessionStore>> {
         let namespace = format!("case{}", self.namespace.fetch_add(1, Ordering::SeqCst));
         let prefix = namespace.clone();
-        let store = RedisSessionStore::builder(self.server.url())
+        let store = RedisSessionStore::builder(self.url.clone())
             .cache_keygen(move |key| format!("{prefix}:{key}"))
             .build()
             .await?;
-        let client = redis::Client::open(self.server.url())?;
+        let client = redis::Client::open(self.url.as_str())?;
         Ok(Subject::new(store)
             .with_damage(move |key, how| damage(client.clone(), format!("{namespace}:{key}"), how)))
     }

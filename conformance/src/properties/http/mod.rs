@@ -62,11 +62,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>, scenario: Scenario) -> Outcome
             custom_cookie: matches!(content, CookieContentSecurity::Signed),
         };
         let result = ctx.with_store(async |subject| {
-            let server = TestServer::start(
-                (0..server::WORKERS).map(|_| subject.handle()).collect(),
-                config,
-            )
-            .map_err(http)?;
+            let server = TestServer::start(subject.handles(), config).map_err(http)?;
             let mut client = Client::connect(server.addr, config.cookie_name())
                 .await
                 .map_err(http)?;

@@ -136,12 +136,11 @@ pub(crate) struct TestServer {
 
 impl TestServer {
     /// Starts [`WORKERS`] workers on a free loopback port, each with its own handle on the
-    /// store (one of `handles`).
-    pub fn start<S: SessionStore + Send + 'static>(
-        handles: Vec<S>,
+    /// store, made by `handle`.
+    pub fn start<S: SessionStore + 'static>(
+        handle: impl Fn() -> S + Send + Sync + Clone + 'static,
         config: MiddlewareConfig,
     ) -> Result<Self, String> {
-        let handles = Arc::new(std::sync::Mutex::new(handles));
         let key = Key::generate();
         let (ready, started) = std::sync::mpsc::channel();
         let failed = ready.clone();
@@ -151,12 +150,7 @@ impl TestServer {
                 let next_worker = Arc::new(AtomicUsize::new(0));
                 let server = HttpServer::new(move || {
                     let worker = next_worker.fetch_add(1, Ordering::SeqCst);
-                    let store = handles
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .pop()
-                        .expect("a server worker restarted, which actix does after a panic in it (did the store panic?)");
-                    let middleware = SessionMiddleware::builder(store, key.clone())
+                    let middleware = SessionMiddleware::builder(handle(), key.clone())
                         .cookie_secure(false) // plain HTTP on loopback
                         .cookie_name(config.cookie_name().to_owned())
                         .cookie_path(config.cookie_path().to_owned())

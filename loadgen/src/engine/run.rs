@@ -1,4 +1,6 @@
-//! One run against one server, and `--compare` over every backend.
+//! One run against one server: the server started as a child process (or reached at a URL),
+//! the three phases with a live progress bar, the server's memory sampled and its death
+//! noticed, and the report filled in.
 
 use std::{
     collections::HashSet,
@@ -9,47 +11,53 @@ use std::{
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::task::JoinSet;
 
-use crate::{
-    child::{own_usage, ServerChild, ServerSpec},
-    cli::RunArgs,
+use super::{
     client::Target,
     phases::{self, Load},
-    report::{Outcome, RunReport},
-    server::Backend,
     stats::{Recorder, Shared, MEASURE, STOP},
 };
+use crate::{
+    cli::RunArgs,
+    report::{Outcome, RunReport},
+    server::child::{own_usage, ServerChild, ServerSpec},
+};
 
-/// Runs the workload against `backend` (a child server, or `--target`).
-pub async fn run_one(
-    args: &RunArgs,
-    backend: Backend,
-    redis_url: Option<String>,
-) -> anyhow::Result<RunReport> {
-    let pinned = pins(args);
-    let mut server = match &args.target {
-        Some(_) => None,
-        None => Some(ServerChild::spawn(&ServerSpec {
-            data_dir: args.data_dir.clone(),
-            redis_url,
-            workers: args.server_workers,
-            pin_core: pinned.then_some(1),
-            ..ServerSpec::new(backend)
-        })?),
+/// Which server a run drives.
+pub enum Plan {
+    /// This binary started again as the server, as the spec says.
+    Child(ServerSpec),
+    /// A server already running at this URL, whose store invalidates sessions or not.
+    Target { url: String, invalidates: bool },
+}
+
+/// Runs the workload against the server `plan` names.
+pub async fn run_one(args: &RunArgs, plan: &Plan) -> anyhow::Result<RunReport> {
+    let mut server = match plan {
+        Plan::Child(spec) => Some(ServerChild::spawn(spec)?),
+        Plan::Target { .. } => None,
     };
-    let base = match (&args.target, &server) {
-        (Some(url), _) => url.clone(),
-        (None, Some(child)) => child.base_url.clone(),
-        (None, None) => unreachable!("a server is started when there is no target"),
+    let (base, label, backend, invalidates) = match (plan, &server) {
+        (Plan::Target { url, invalidates }, _) => (
+            url.clone(),
+            format!("target {url}"),
+            "target".to_owned(),
+            *invalidates,
+        ),
+        (Plan::Child(spec), Some(child)) => (
+            child.base_url.clone(),
+            child.store.clone(),
+            spec.backend.map_or("custom", |b| b.name()).to_owned(),
+            child.invalidates,
+        ),
+        (Plan::Child(_), None) => unreachable!("a child plan starts a server"),
     };
     wait_until_up(&base).await?;
-    let target = Target::new(&base, backend.invalidates())?;
+    let target = Target::new(&base, invalidates)?;
     let shared = Arc::new(Shared::new());
-    let mut report = RunReport::new(args, backend);
+    let mut report = RunReport::new(args, &label, &backend);
     eprintln!(
-        "{}: logging in {} sessions over {} connections",
-        backend.name(),
-        args.sessions,
-        args.concurrency
+        "{label}: logging in {} sessions over {} connections",
+        args.sessions, args.concurrency
     );
 
     let started = Instant::now();
@@ -98,7 +106,7 @@ pub async fn run_one(
     report.client(cpu_after - cpu_before, max_rss);
 
     if outcome == Outcome::Completed {
-        eprintln!("{}: checking every session", backend.name());
+        eprintln!("{label}: checking every session");
         let (good, verify_recorder) = phases::verify(&target, shares, &shared).await;
         recorder.merge(&verify_recorder);
         let cookies: HashSet<&str> = good.iter().flatten().map(|s| s.cookie.as_str()).collect();

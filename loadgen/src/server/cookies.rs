@@ -9,7 +9,18 @@ use actix_web::cookie::{Cookie, CookieJar, Key};
 pub const NAME: &str = "id";
 
 /// How the example server protects its cookie (actix-session's `CookieContentSecurity`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// Encrypted and authenticated (actix-session's default).

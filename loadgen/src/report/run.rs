@@ -1,17 +1,18 @@
-//! What a run found: the JSON record, the Markdown summary, and the comparison of backends.
+//! What a run found: the JSON record (`run-<backend>-<unix time>.json`) and the Markdown
+//! summary (`latest.md`). Read back by the reliability summary, so older runs' files must still
+//! parse: fields added since default.
 
 use std::{collections::BTreeMap, fmt::Write as _, time::Duration};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     cli::RunArgs,
-    server::Backend,
-    stats::{Percentiles, Recorder, Second},
+    engine::stats::{Percentiles, Recorder, Second},
 };
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Completed,
@@ -19,7 +20,7 @@ pub enum Outcome {
     ServerDied,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Latency {
     /// From each request's intended start (coordinated omission corrected).
     pub corrected: Percentiles,
@@ -28,14 +29,14 @@ pub struct Latency {
 }
 
 /// The server's resident memory at one moment.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct RssSample {
     /// Second of the measured phase; negative during the warm-up.
     pub second: f64,
     pub bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Point {
     pub second: usize,
     pub requests: u64,
@@ -44,8 +45,12 @@ pub struct Point {
 }
 
 /// One run, as written to `results/loadgen/run-<backend>-<unix time>.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
+    /// The store, as its harness names it; `target URL` for `--target`.
+    #[serde(default)]
+    pub store: String,
+    /// The built-in backend (`sled`, ...), `custom` for a binary of one's own, `target`.
     pub backend: String,
     pub target: Option<String>,
     pub sessions: u64,
@@ -80,16 +85,19 @@ pub struct RunReport {
     pub server_exit: Option<String>,
     pub timeline: Vec<Point>,
     pub outcome: Outcome,
-    pub build_profile: &'static str,
+    pub build_profile: String,
     pub machine: String,
     pub date: String,
     pub command: String,
 }
 
 impl RunReport {
-    pub fn new(args: &RunArgs, backend: Backend) -> Self {
+    /// A report of a run of `args` against the store named `store` (of built-in `backend`).
+    pub fn new(args: &RunArgs, store: &str, backend: &str) -> Self {
+        let provenance = reports::Provenance::now(std::env::args().collect::<Vec<_>>().join(" "));
         Self {
-            backend: backend.name().to_owned(),
+            store: store.to_owned(),
+            backend: backend.to_owned(),
             target: args.target.clone(),
             sessions: args.sessions,
             logged_in: 0,
@@ -125,10 +133,29 @@ impl RunReport {
             server_exit: None,
             timeline: Vec::new(),
             outcome: Outcome::Completed,
-            build_profile: build_profile(),
-            machine: reports::machine_summary(),
-            date: reports::today_utc(),
-            command: std::env::args().collect::<Vec<_>>().join(" "),
+            build_profile: provenance.build,
+            machine: provenance.machine,
+            date: provenance.date,
+            command: provenance.command,
+        }
+    }
+
+    /// What the run is called in reports: the store's name (the backend's, for older runs).
+    pub fn label(&self) -> &str {
+        if self.store.is_empty() {
+            &self.backend
+        } else {
+            &self.store
+        }
+    }
+
+    /// Where the run came from.
+    pub fn provenance(&self) -> reports::Provenance {
+        reports::Provenance {
+            command: self.command.clone(),
+            build: self.build_profile.clone(),
+            machine: self.machine.clone(),
+            date: self.date.clone(),
         }
     }
 
@@ -241,12 +268,8 @@ impl RunReport {
     /// The Markdown summary (`latest.md`).
     pub fn markdown(&self, plot: &str) -> String {
         let mut md = String::new();
-        let _ = writeln!(md, "# Load run: {} backend\n", self.backend);
-        let _ = writeln!(
-            md,
-            "Command: `{}`. Build: {}. Machine: {}. Date: {}.\n",
-            self.command, self.build_profile, self.machine, self.date
-        );
+        let _ = writeln!(md, "# Load run: {}\n", self.label());
+        let _ = writeln!(md, "{}\n", self.provenance().markdown());
         if self.build_profile == "debug" {
             let _ = writeln!(md, "**These figures come from an unoptimised build; use `--release` for figures worth comparing.**\n");
         }
@@ -363,39 +386,4 @@ fn join(map: &BTreeMap<String, u64>) -> String {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Writes `<stem>.json` (`value`) and `<stem>.md` (`markdown`) into `dir`, creating it.
-pub fn write_results(
-    dir: &std::path::Path,
-    stem: &str,
-    value: &impl Serialize,
-    markdown: &str,
-) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(
-        dir.join(format!("{stem}.json")),
-        serde_json::to_vec_pretty(value)?,
-    )?;
-    std::fs::write(dir.join(format!("{stem}.md")), markdown)?;
-    Ok(())
-}
-
-/// The line a results file opens with: the command that made it, the build, the machine, the date.
-pub fn provenance() -> String {
-    format!(
-        "Command: `{}`. Build: {}. Machine: {}. Date: {}.",
-        std::env::args().collect::<Vec<_>>().join(" "),
-        build_profile(),
-        reports::machine_summary(),
-        reports::today_utc()
-    )
-}
-
-pub fn build_profile() -> &'static str {
-    if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    }
 }

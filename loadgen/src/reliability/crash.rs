@@ -26,7 +26,11 @@ use actix_session::storage::{SessionKey, SessionStore};
 use actix_session_sled::{Durability, SledSessionStore};
 use actix_web::cookie::time::Duration as Ttl;
 use rand::{rngs::SmallRng, Rng, SeedableRng};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use std::process::ExitCode;
+
+use crate::cli::{CrashArgs, CrashMode, CrashWriterArgs};
 
 /// The key of session `index` written in `cycle`: 64 alphanumeric characters, like real keys.
 pub fn crash_key(cycle: u64, index: u64) -> String {
@@ -82,7 +86,7 @@ pub fn writer(dir: &Path, cycle: u64, durability: Durability, seed: u64) -> anyh
 }
 
 /// What the crash cycles found, per durability mode.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CrashReport {
     pub durability: String,
     pub cycles: u64,
@@ -121,7 +125,7 @@ pub fn run(
     let mut report = CrashReport {
         durability: name.to_owned(),
         seed,
-        provenance: crate::report::provenance(),
+        provenance: crate::reliability::provenance(),
         ..CrashReport::default()
     };
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -253,7 +257,7 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
     use std::fmt::Write as _;
     let mut md = String::new();
     let _ = writeln!(md, "# Crash test\n");
-    let _ = writeln!(md, "{}\n", crate::report::provenance());
+    let _ = writeln!(md, "{}\n", crate::reliability::provenance());
     let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment (30–400 ms after its first write); reopen; `verify()`; check every acknowledged write.\n");
     let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | verify faults | failed opens | seed |");
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
@@ -274,5 +278,80 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
             let _ = writeln!(md, "\n- {failure}");
         }
     }
-    crate::report::write_results(dir, "crash", &reports, &md)
+    reports::write_report(dir, "crash", &reports, &md)
+}
+
+/// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
+pub fn main(args: &CrashArgs) -> ExitCode {
+    let seed = args.seed.unwrap_or_else(testbed::machine::clock_seed);
+    let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
+    let work_dir = match (&args.dir, &temp) {
+        (Some(dir), _) => dir.clone(),
+        (None, Ok(temp)) => temp.path().to_owned(),
+        (None, Err(e)) => {
+            eprintln!("loadgen crash: no temp dir: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let modes: &[Durability] = match args.durability {
+        CrashMode::EveryWrite => &[Durability::EveryWrite],
+        CrashMode::Periodic => &[Durability::Periodic],
+        CrashMode::Both => &[Durability::EveryWrite, Durability::Periodic],
+    };
+    let mut reports = Vec::new();
+    for &mode in modes {
+        match run(args.cycles, mode, seed, &work_dir) {
+            Ok(report) => {
+                eprintln!(
+                    "{}: {} cycles, {} acknowledged writes, {} lost (at most {} in a cycle), {} verify faults, {} open failures",
+                    report.durability,
+                    report.cycles,
+                    report.acknowledged_writes,
+                    report.lost_writes,
+                    report.max_lost_in_a_cycle,
+                    report.verify_faults,
+                    report.open_failures.len()
+                );
+                for failure in &report.open_failures {
+                    eprintln!("  {failure}");
+                }
+                reports.push(report);
+            }
+            Err(e) => {
+                eprintln!("loadgen crash: {e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let clean = reports.iter().all(CrashReport::clean);
+    if !clean {
+        // A failing cycle's directory is evidence: keep the temp dir it lives in.
+        if let Ok(temp) = temp {
+            eprintln!("kept {} for inspection", temp.keep().display());
+        }
+    }
+    if let Err(e) = write(&reports, &args.results) {
+        eprintln!("loadgen crash: cannot write the results: {e:#}");
+        return ExitCode::from(2);
+    }
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `loadgen crash-writer`: one writer of the kill cycles (started by [`main`], not by hand).
+pub fn writer_main(args: &CrashWriterArgs) -> ExitCode {
+    let durability = match args.durability {
+        CrashMode::Periodic => Durability::Periodic,
+        _ => Durability::EveryWrite,
+    };
+    match writer(&args.dir, args.cycle, durability, args.seed) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("crash-writer: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

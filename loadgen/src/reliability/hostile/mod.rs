@@ -19,13 +19,13 @@ use rand::{rngs::SmallRng, SeedableRng};
 use tokio::task::JoinSet;
 
 use crate::{
-    child::{ServerChild, ServerSpec},
     cli::HostileArgs,
-    client::Target,
-    cookies::Security,
-    phases,
-    stats::Shared,
-    wire::RawConn,
+    engine::{client::Target, phases, stats::Shared},
+    reliability::wire::RawConn,
+    server::{
+        child::{ServerChild, ServerSpec},
+        cookies::Security,
+    },
 };
 use attacks::{Material, Probe};
 pub use report::HostileReport;
@@ -50,7 +50,8 @@ pub fn main(args: &HostileArgs) -> ExitCode {
     let started = Instant::now();
     let mut results = Vec::new();
     for (m, &security) in modes.iter().enumerate() {
-        let share = crate::sessions::share(args.requests, modes.len() as u64, m as u64).count();
+        let share =
+            crate::engine::sessions::share(args.requests, modes.len() as u64, m as u64).count();
         match runtime.block_on(run_mode(args, security, share as u64, seed)) {
             Ok(result) => results.push(result),
             Err(e) => {
@@ -84,17 +85,17 @@ async fn run_mode(
         .tempdir()?;
     let key = Key::generate();
     let key_file = dir.path().join("cookie.key");
-    crate::cookies::write_key_file(&key_file, &key)?;
+    crate::server::cookies::write_key_file(&key_file, &key)?;
     let log_file = dir.path().join("server.log");
     let mut server = ServerChild::spawn(&ServerSpec {
         key_file: Some(key_file),
         security,
         // Warnings and errors: what an operator would see, and where a panic is reported.
         log: Some((log_file.clone(), "warn".to_owned())),
-        ..ServerSpec::new(args.backend)
+        ..ServerSpec::builtin(args.backend)
     })?;
-    crate::run::wait_until_up(&server.base_url).await?;
-    let target = Target::new(&server.base_url, args.backend.invalidates())?;
+    crate::engine::run::wait_until_up(&server.base_url).await?;
+    let target = Target::new(&server.base_url, server.invalidates)?;
     let addr = target.addr();
 
     let shared = Arc::new(Shared::new());
@@ -120,7 +121,7 @@ async fn run_mode(
     let started = Instant::now();
     let mut tasks = JoinSet::new();
     for task in 0..args.concurrency {
-        let count = crate::sessions::share(requests, args.concurrency, task).count();
+        let count = crate::engine::sessions::share(requests, args.concurrency, task).count();
         let material = material.clone();
         let mut rng = SmallRng::seed_from_u64(seed ^ task.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         tasks.spawn(async move {
@@ -145,8 +146,10 @@ async fn run_mode(
     }
 
     // Afterwards: still up, and every real session exactly as it was.
-    let alive =
-        server.exited().is_none() && crate::run::wait_until_up(&server.base_url).await.is_ok();
+    let alive = server.exited().is_none()
+        && crate::engine::run::wait_until_up(&server.base_url)
+            .await
+            .is_ok();
     let intact = phases::count_intact(&target, shares, &shared).await;
     server.stop();
     let log = std::fs::read_to_string(&log_file).unwrap_or_default();

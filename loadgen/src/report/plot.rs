@@ -3,22 +3,23 @@
 use std::path::Path;
 
 use plotters::prelude::*;
+use reports::plot::{CAPTION, PANEL_HEIGHT, WIDTH};
 
-use crate::{compare::Comparison, report::RunReport};
+use super::{compare::Comparison, RunReport};
 
-const BLUE: RGBColor = RGBColor(31, 119, 180);
-const ORANGE: RGBColor = RGBColor(255, 127, 14);
-const RED: RGBColor = RGBColor(214, 39, 40);
+const BLUE: RGBColor = reports::plot::PALETTE[0];
+const ORANGE: RGBColor = reports::plot::PALETTE[1];
+const RED: RGBColor = reports::plot::PALETTE[2];
 
 /// Throughput per second above, p50 and p99 (corrected, ms) below, and the server's resident
 /// memory under them when it was sampled.
 pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
     let with_rss = !report.server_rss_samples.is_empty();
-    let height = if with_rss { 960 } else { 640 };
-    let root = SVGBackend::new(path, (1000, height)).into_drawing_area();
+    let panels = if with_rss { 3 } else { 2 };
+    let root = SVGBackend::new(path, (WIDTH, panels * PANEL_HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
-    let (top, rest) = root.split_vertically(320);
-    let (bottom, rss_area) = rest.split_vertically(320);
+    let (top, rest) = root.split_vertically(PANEL_HEIGHT);
+    let (bottom, rss_area) = rest.split_vertically(PANEL_HEIGHT);
     if with_rss {
         server_rss(report, &rss_area)?;
     }
@@ -30,10 +31,7 @@ pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
         .max()
         .unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(&top)
-        .caption(
-            format!("{} backend: requests per second", report.backend),
-            ("sans-serif", 20),
-        )
+        .caption(format!("{}: requests per second", report.label()), CAPTION)
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(70)
@@ -54,7 +52,7 @@ pub fn timeline(report: &RunReport, path: &Path) -> anyhow::Result<()> {
     ))?;
     let max_ms = report.timeline.iter().map(|p| p.p99_us).max().unwrap_or(1) as f64 / 1e3;
     let mut chart = ChartBuilder::on(&bottom)
-        .caption("latency from intended start (ms)", ("sans-serif", 20))
+        .caption("latency from intended start (ms)", CAPTION)
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(70)
@@ -104,7 +102,7 @@ where
     let mut chart = ChartBuilder::on(area)
         .caption(
             "server resident memory (MB); the warm-up is left of 0",
-            ("sans-serif", 20),
+            CAPTION,
         )
         .margin(10)
         .x_label_area_size(35)
@@ -126,7 +124,7 @@ where
 
 /// Throughput and p99 latency per backend, as bars.
 pub fn comparison(comparison: &Comparison, path: &Path) -> anyhow::Result<()> {
-    let root = SVGBackend::new(path, (1000, 420)).into_drawing_area();
+    let root = SVGBackend::new(path, (WIDTH, PANEL_HEIGHT + 100)).into_drawing_area();
     root.fill(&WHITE)?;
     let panels = root.split_evenly((1, 2));
     let names: Vec<&str> = comparison.runs.iter().map(|r| r.backend.as_str()).collect();
@@ -153,7 +151,7 @@ pub fn comparison(comparison: &Comparison, path: &Path) -> anyhow::Result<()> {
     for (area, (title, data, colour)) in panels.iter().zip(values) {
         let top = data.iter().copied().fold(0.0, f64::max).max(1e-9) * 1.15;
         let mut chart = ChartBuilder::on(area)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, CAPTION)
             .margin(10)
             .x_label_area_size(35)
             .y_label_area_size(70)

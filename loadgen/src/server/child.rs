@@ -9,26 +9,32 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::server::Backend;
+use super::{builtin::Backend, cookies::Security};
 
-/// A running `loadgen serve`.
+/// A running `serve`: this binary, started again as the server.
 pub struct ServerChild {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// The store's name, as the server announced it.
+    pub store: String,
+    /// Whether the store invalidates sessions, as the server announced it.
+    pub invalidates: bool,
 }
 
 /// How to start it.
 pub struct ServerSpec {
-    pub backend: Backend,
+    /// The built-in backend; `None` for the store of a binary of one's own.
+    pub backend: Option<Backend>,
     pub data_dir: Option<PathBuf>,
     pub redis_url: Option<String>,
+    pub postgres_url: Option<String>,
     pub workers: usize,
     pub pin_core: Option<usize>,
     /// The cookie signing key's file (default: the server generates a key).
     pub key_file: Option<PathBuf>,
     /// How the session cookie is protected.
-    pub security: crate::cookies::Security,
+    pub security: Security,
     /// `--durability every-write` for the sled backend (default: periodic).
     pub every_write: bool,
     /// Where the server's stderr (its logs) goes, at which `RUST_LOG` (default: inherited).
@@ -36,20 +42,43 @@ pub struct ServerSpec {
 }
 
 impl ServerSpec {
-    /// The plain server: a generated key, logs to this process's stderr.
-    pub fn new(backend: Backend) -> Self {
+    /// A built-in backend's plain server: a generated key, logs to this process's stderr.
+    pub fn builtin(backend: Backend) -> Self {
         Self {
-            backend,
+            backend: Some(backend),
+            ..Self::custom()
+        }
+    }
+
+    /// The plain server of a binary of one's own.
+    pub fn custom() -> Self {
+        Self {
+            backend: None,
             data_dir: None,
             redis_url: None,
+            postgres_url: None,
             workers: 1,
             pin_core: None,
             key_file: None,
             every_write: false,
-            security: crate::cookies::Security::Private,
+            security: Security::Private,
             log: None,
         }
     }
+
+    fn name(&self) -> &'static str {
+        self.backend.map_or("custom", Backend::name)
+    }
+}
+
+/// What the server announced on stdout: `listening on ADDR invalidates=BOOL store=NAME`.
+fn announcement(line: &str) -> Option<(String, bool, String)> {
+    let rest = line.strip_prefix("listening on ")?;
+    let (addr, rest) = rest.split_once(' ')?;
+    let (invalidates, store) = rest.split_once(' ')?;
+    let invalidates = invalidates.strip_prefix("invalidates=")?.parse().ok()?;
+    let store = store.strip_prefix("store=")?;
+    Some((addr.to_owned(), invalidates, store.to_owned()))
 }
 
 impl ServerChild {
@@ -58,15 +87,12 @@ impl ServerChild {
         let exe = std::env::current_exe()?;
         let mut command = Command::new(exe);
         command
-            .args([
-                "serve",
-                "--backend",
-                spec.backend.name(),
-                "--addr",
-                "127.0.0.1:0",
-            ])
+            .args(["serve", "--addr", "127.0.0.1:0"])
             .args(["--workers", &spec.workers.to_string()])
             .stdout(Stdio::piped());
+        if let Some(backend) = spec.backend {
+            command.args(["--backend", backend.name()]);
+        }
         match &spec.log {
             Some((path, filter)) => {
                 command
@@ -90,6 +116,9 @@ impl ServerChild {
         if let Some(url) = &spec.redis_url {
             command.args(["--redis-url", url]);
         }
+        if let Some(url) = &spec.postgres_url {
+            command.args(["--postgres-url", url]);
+        }
         if let Some(core) = spec.pin_core {
             command.args(["--pin-core", &core.to_string()]);
         }
@@ -102,22 +131,28 @@ impl ServerChild {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { return };
-                if let Some(addr) = line.strip_prefix("listening on ") {
-                    let _ = tx.send(addr.trim().to_owned());
+                if let Some(announced) = announcement(line.trim()) {
+                    let _ = tx.send(announced);
                 }
             }
         });
         let mut server = ServerChild {
             child,
             base_url: String::new(),
+            store: String::new(),
+            invalidates: true,
         };
-        match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(addr) => server.base_url = format!("http://{addr}"),
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok((addr, invalidates, store)) => {
+                server.base_url = format!("http://{addr}");
+                server.invalidates = invalidates;
+                server.store = store;
+            }
             Err(_) => {
                 let status = server.exited();
                 anyhow::bail!(
                     "the {} server did not start{}",
-                    spec.backend.name(),
+                    spec.name(),
                     status.map_or(String::new(), |s| format!(" (it exited with {s})"))
                 );
             }
@@ -183,4 +218,22 @@ pub fn own_usage() -> (f64, u64) {
         seconds(usage.ru_utime) + seconds(usage.ru_stime),
         usage.ru_maxrss as u64 * 1024,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::announcement;
+
+    #[test]
+    fn reads_the_announcement() {
+        assert_eq!(
+            announcement("listening on 127.0.0.1:4000 invalidates=true store=postgres (x 0.3)"),
+            Some((
+                "127.0.0.1:4000".to_owned(),
+                true,
+                "postgres (x 0.3)".to_owned()
+            ))
+        );
+        assert_eq!(announcement("listening on 127.0.0.1:4000"), None);
+    }
 }

@@ -1,4 +1,5 @@
-//! Requests to the server and the checks on every answer.
+//! Connections to the server and the requests a session goes through; each answer is judged by
+//! `checks.rs`.
 //!
 //! Each client task owns one keep-alive HTTP/1 connection ([`Conn`]), so a run uses exactly
 //! `--concurrency` connections and every request carries its session's cookie explicitly. The
@@ -17,72 +18,18 @@ use hyper::{
     Method, Request, StatusCode,
 };
 use hyper_util::rt::TokioIo;
-use serde::Deserialize;
 use tokio::net::TcpStream;
 
-use crate::{sessions::ClientSession, stats::Recorder};
+use super::{
+    checks::{adopt_cookie, expect_state, Answer, Failed, Failure},
+    sessions::ClientSession,
+    stats::Recorder,
+};
 
 /// The session cookie's name (actix-session's default).
 const COOKIE_NAME: &str = "id";
 /// How long one request may take before it counts as a timeout.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Why an operation did not go as it must.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Failure {
-    // Errors: the request did not get a usable answer.
-    Connect,
-    Timeout,
-    ServerError,
-    UnexpectedStatus,
-    BadBody,
-    // Violations: an answer that a correct server and store never give.
-    LostUpdate,
-    CrossedSession,
-    Resurrected,
-    UnexpectedNewSession,
-}
-
-impl Failure {
-    pub fn is_violation(self) -> bool {
-        matches!(
-            self,
-            Failure::LostUpdate
-                | Failure::CrossedSession
-                | Failure::Resurrected
-                | Failure::UnexpectedNewSession
-        )
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Failure::Connect => "connect",
-            Failure::Timeout => "timeout",
-            Failure::ServerError => "5xx",
-            Failure::UnexpectedStatus => "unexpected_status",
-            Failure::BadBody => "bad_body",
-            Failure::LostUpdate => "lost_update",
-            Failure::CrossedSession => "crossed_session",
-            Failure::Resurrected => "resurrected_session",
-            Failure::UnexpectedNewSession => "unexpected_new_session",
-        }
-    }
-}
-
-/// A failure and what was seen (never a cookie or session key).
-pub type Failed = (Failure, String);
-
-#[derive(Deserialize)]
-struct Body {
-    user: Option<String>,
-    counter: Option<u64>,
-}
-
-struct Answer {
-    status: StatusCode,
-    body: Option<Body>,
-    cookie: Option<String>,
-}
 
 /// Where the server is and what it can do; shared by every client task.
 #[derive(Debug, Clone)]
@@ -365,51 +312,4 @@ impl Conn {
             ),
         ))
     }
-}
-
-/// Takes a new cookie value into the session's own buffer: replacing the long-lived string
-/// with a fresh allocation on every `Set-Cookie` fragments the heap, and the client's memory then
-/// grows with the length of the run.
-fn adopt_cookie(s: &mut ClientSession, cookie: Option<String>) {
-    if let Some(cookie) = cookie.filter(|c| !c.is_empty()) {
-        s.cookie.clear();
-        s.cookie.push_str(&cookie);
-    }
-}
-
-fn expect_state(answer: &Answer, user: &str, counter: u64, what: &str) -> Result<(), Failed> {
-    if answer.status == StatusCode::UNAUTHORIZED {
-        return Err((
-            Failure::UnexpectedNewSession,
-            format!("{what} of {user}: the server had no session"),
-        ));
-    }
-    if answer.status != StatusCode::OK {
-        return Err((
-            Failure::UnexpectedStatus,
-            format!("{what} of {user}: status {}", answer.status),
-        ));
-    }
-    let Some(body) = &answer.body else {
-        return Err((
-            Failure::BadBody,
-            format!("{what} of {user}: the body is not the expected JSON"),
-        ));
-    };
-    if body.user.as_deref() != Some(user) {
-        return Err((
-            Failure::CrossedSession,
-            format!("{what} of {user}: answered for {:?}", body.user),
-        ));
-    }
-    if body.counter != Some(counter) {
-        return Err((
-            Failure::LostUpdate,
-            format!(
-                "{what} of {user}: counter {:?}, expected {counter}",
-                body.counter
-            ),
-        ));
-    }
-    Ok(())
 }

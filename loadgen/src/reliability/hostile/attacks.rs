@@ -13,8 +13,8 @@ use rand::{rngs::SmallRng, Rng};
 use serde::Serialize;
 
 use crate::{
-    cookies::{self, Security, NAME},
-    wire,
+    reliability::wire,
+    server::cookies::{self, Security, NAME},
 };
 /// Length of the base64 HMAC the cookie crate puts in front of a signed value.
 const SIGNATURE_LEN: usize = 44;

@@ -8,13 +8,13 @@ mod full_disk;
 
 use std::{fmt::Write as _, process::ExitCode};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cli::DiskFaultArgs;
 use corrupt::CorruptOutcome;
 use full_disk::FullDiskOutcome;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct DiskFaultReport {
     pub corrupt_record: CorruptOutcome,
     pub full_disk: Option<FullDiskOutcome>,
@@ -49,7 +49,7 @@ pub fn main(args: &DiskFaultArgs) -> ExitCode {
     };
     let markdown = markdown(&report);
     eprint!("{markdown}");
-    let written = crate::report::write_results(&args.results, "disk-faults", &report, &markdown);
+    let written = reports::write_report(&args.results, "disk-faults", &report, &markdown);
     if let Err(e) = written {
         eprintln!("loadgen disk-faults: cannot write the results: {e:#}");
         return ExitCode::from(2);
@@ -79,7 +79,7 @@ async fn run() -> anyhow::Result<DiskFaultReport> {
         corrupt_record,
         full_disk,
         full_disk_skipped,
-        provenance: crate::report::provenance(),
+        provenance: crate::reliability::provenance(),
     })
 }
 

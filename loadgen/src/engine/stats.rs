@@ -15,7 +15,7 @@ use std::{
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use crate::client::{Failed, Failure};
+use super::checks::{Failed, Failure};
 
 /// Latencies are recorded in microseconds up to a minute.
 const MAX_LATENCY_US: u64 = 60_000_000;
@@ -39,6 +39,12 @@ pub struct Shared {
     /// second in when the next one starts: a lock per worker per second, never per request, and
     /// memory for one histogram per second, not one per worker per second.
     pub timeline: Mutex<Vec<Second>>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Shared {
@@ -188,7 +194,7 @@ impl Drop for Recorder {
 }
 
 /// Latency percentiles in microseconds.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct Percentiles {
     pub p50: u64,
     pub p90: u64,

@@ -8,7 +8,7 @@ use std::{
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 use tokio::task::JoinSet;
 
-use crate::{
+use super::{
     client::Target,
     mix::{Mix, Op},
     sessions::{share, ClientSession},

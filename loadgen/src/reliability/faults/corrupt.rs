@@ -9,16 +9,16 @@ use std::{path::Path, sync::Arc};
 
 use actix_session_sled::DEFAULT_DATA_TREE;
 use actix_web::cookie::Key;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{
-    child::{ServerChild, ServerSpec},
-    client::Target,
-    cookies, phases,
-    server::Backend,
-    sessions::ClientSession,
-    stats::Shared,
-    wire::{self, RawConn},
+    engine::{client::Target, phases, sessions::ClientSession, stats::Shared},
+    reliability::wire::{self, RawConn},
+    server::{
+        builtin::Backend,
+        child::{ServerChild, ServerSpec},
+        cookies,
+    },
 };
 
 /// Sessions written before the damage.
@@ -27,9 +27,9 @@ const SESSIONS: u64 = 200;
 const WARNING: &str = "Invalid session state";
 
 /// How one record was damaged, and what its owner then got.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Victim {
-    pub damage: &'static str,
+    pub damage: String,
     /// `GET /counter` with the old cookie (expected 401).
     pub read: String,
     /// `POST /counter` with the old cookie (expected 401).
@@ -38,7 +38,7 @@ pub struct Victim {
     pub login_again: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CorruptOutcome {
     pub victims: Vec<Victim>,
     pub others: u64,
@@ -83,12 +83,12 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
         data_dir: Some(data_dir.clone()),
         key_file: Some(key_file.clone()),
         log: Some((work.join(log), "warn".to_owned())),
-        ..ServerSpec::new(Backend::Sled)
+        ..ServerSpec::builtin(Backend::Sled)
     };
 
     // Write the sessions, then stop the server (it flushes on the way out).
     let mut server = ServerChild::spawn(&spec("corrupt-before.log"))?;
-    crate::run::wait_until_up(&server.base_url).await?;
+    crate::engine::run::wait_until_up(&server.base_url).await?;
     let target = Target::new(&server.base_url, true)?;
     let shared = Arc::new(Shared::new());
     let (shares, login) = phases::login(&target, SESSIONS, 4, &shared).await;
@@ -123,7 +123,7 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
 
     // Restart on the damaged directory.
     let mut server = ServerChild::spawn(&spec("corrupt-after.log"))?;
-    crate::run::wait_until_up(&server.base_url).await?;
+    crate::engine::run::wait_until_up(&server.base_url).await?;
     let target = Target::new(&server.base_url, true)?;
     let mut conn = RawConn::new(target.addr());
     let mut outcomes = Vec::new();
@@ -139,7 +139,7 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
             statuses.push(conn.exchange(&request).await?.outcome());
         }
         outcomes.push(Victim {
-            damage,
+            damage: damage.to_owned(),
             read: statuses[0].clone(),
             increment: statuses[1].clone(),
             login_again: statuses[2].clone(),

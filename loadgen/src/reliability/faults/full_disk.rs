@@ -13,16 +13,20 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use testbed::tmpfs::Tmpfs;
 
 use crate::{
-    child::{ServerChild, ServerSpec},
-    client::Target,
-    phases,
-    server::Backend,
-    sessions::ClientSession,
-    stats::{Recorder, Shared},
+    engine::{
+        client::Target,
+        phases,
+        sessions::ClientSession,
+        stats::{Recorder, Shared},
+    },
+    server::{
+        builtin::Backend,
+        child::{ServerChild, ServerSpec},
+    },
 };
 
 /// Size of the tmpfs, in MiB.
@@ -34,7 +38,7 @@ const MAX_FILL_LOGINS: u64 = 200_000;
 /// How long writes may take to work again once space is freed.
 const RECOVERY: Duration = Duration::from_secs(10);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FullDiskOutcome {
     /// Sessions acknowledged (200) before the disk filled, including those of the filling phase.
     pub acknowledged: u64,
@@ -76,16 +80,16 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
     let data_dir = mount.path().join("db");
     // The same cookie key across the restart, so that the old cookies still open.
     let key_file = work.join("full-disk.key");
-    crate::cookies::write_key_file(&key_file, &actix_web::cookie::Key::generate())?;
+    crate::server::cookies::write_key_file(&key_file, &actix_web::cookie::Key::generate())?;
     let spec = ServerSpec {
         data_dir: Some(data_dir.clone()),
         key_file: Some(key_file),
         every_write: true,
         log: Some((work.join("full-disk.log"), "warn".to_owned())),
-        ..ServerSpec::new(Backend::Sled)
+        ..ServerSpec::builtin(Backend::Sled)
     };
     let mut server = ServerChild::spawn(&spec)?;
-    crate::run::wait_until_up(&server.base_url).await?;
+    crate::engine::run::wait_until_up(&server.base_url).await?;
     let target = Target::new(&server.base_url, true)?;
     let shared = Arc::new(Shared::new());
     let mut recorder = Recorder::new(shared.clone());
@@ -164,7 +168,7 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
     // And after a restart, everything acknowledged is on disk.
     server.stop();
     let server = ServerChild::spawn(&spec)?;
-    crate::run::wait_until_up(&server.base_url).await?;
+    crate::engine::run::wait_until_up(&server.base_url).await?;
     let target = Target::new(&server.base_url, true)?;
     let intact_after_restart = intact(&target, &acknowledged, &shared).await;
     let written_after_free_intact = intact(&target, &written_after_free, &shared).await;

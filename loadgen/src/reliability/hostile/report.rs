@@ -5,13 +5,13 @@ use std::{collections::BTreeMap, fmt::Write as _, path::Path, time::Duration};
 use serde::{Deserialize, Serialize};
 
 use super::attacks::Probe;
-use crate::{cli::HostileArgs, cookies::Security, wire::Reply};
+use crate::{cli::HostileArgs, reliability::wire::Reply, server::cookies::Security};
 
 /// Violation examples kept.
 const EXAMPLES: usize = 10;
 
 /// The answers to one kind of attack.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AttackOutcomes {
     pub requests: u64,
     /// Status code (or `closed`, `timeout`, `unreadable`) → count.
@@ -107,7 +107,7 @@ pub struct ModeResult {
 }
 
 /// `hostile.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HostileReport {
     pub backend: String,
     pub cookie_security: Vec<Security>,
@@ -187,7 +187,7 @@ impl HostileReport {
             session_keys_in_logs,
             server_alive_after: alive,
             sessions_intact: intact,
-            provenance: crate::report::provenance(),
+            provenance: crate::reliability::provenance(),
         }
     }
 
@@ -224,7 +224,7 @@ impl HostileReport {
 
     /// Writes `hostile.json` and `hostile.md` into `dir`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
-        crate::report::write_results(dir, "hostile", self, &self.markdown())
+        reports::write_report(dir, "hostile", self, &self.markdown())
     }
 
     fn markdown(&self) -> String {

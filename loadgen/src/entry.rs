@@ -1,0 +1,65 @@
+//! The command line's entry points: the built-in `loadgen`, and a binary of one's own store.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use conformance::Harness;
+
+use crate::{
+    cli::{Cli, Command},
+    engine::command::{self, Servers},
+    reliability, server,
+};
+
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        // Colours for a terminal only: a log captured to a file is read by people and tests.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// `loadgen`: the built-in backends (sled, memory, cookie, Redis, PostgreSQL) and every tool.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Some(Command::Serve(args)) => server::builtin::serve_main(args),
+        Some(Command::Crash(args)) => reliability::crash::main(&args),
+        Some(Command::CrashWriter(args)) => reliability::crash::writer_main(&args),
+        Some(Command::Hostile(args)) => reliability::hostile::main(&args),
+        Some(Command::DiskFaults(args)) => reliability::faults::main(&args),
+        Some(Command::Reliability(args)) => reliability::summary::main(&args),
+        None => command::main(cli.run, Servers::Builtin),
+    }
+}
+
+/// The load generator for the stores `open` makes, in a binary of one's own: the same flags as
+/// `loadgen`, the same run, reports labelled with the harness's name. `open` runs in the server
+/// process (this binary started again as `serve`), once.
+///
+/// The reliability tools (`crash`, `hostile`, `disk-faults`, `reliability`, which test the sled
+/// store and the built-in backends) and `--compare` (the built-in backends side by side) belong
+/// to the `loadgen` binary.
+pub fn main_with<H: Harness>(open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Some(Command::Serve(args)) => server::serve_main(args, open),
+        None if cli.run.compare => {
+            eprintln!("--compare runs loadgen's built-in backends: run `loadgen --compare` for it");
+            ExitCode::from(2)
+        }
+        None => command::main(cli.run, Servers::Custom),
+        Some(_) => {
+            eprintln!(
+                "the reliability tools test loadgen's built-in backends: run them with `loadgen`"
+            );
+            ExitCode::from(2)
+        }
+    }
+}
