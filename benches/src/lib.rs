@@ -1,9 +1,11 @@
-//! Shared by the criterion benchmarks (`benches/sessions.rs`) and the report (`bin/report.rs`):
-//! workloads, populated stores, the baselines, and where results are kept.
+//! The benchmarks: [`generic`] groups for any `SessionStore` (through the conformance suite's
+//! `Harness`), [`sled_only`] for what only the sled store has underneath, and the report of a
+//! run ([`report`], `src/bin/report.rs`) with its targets.
 
-pub mod baselines;
 pub mod estimates;
 pub mod fixtures;
+pub mod generic;
 pub mod output;
 pub mod plot;
 pub mod report;
+pub mod sled_only;

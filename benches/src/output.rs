@@ -27,8 +27,12 @@ pub struct Extra {
     pub state_bytes: usize,
     /// Encoded record bytes of the realistic state in the store.
     pub record_bytes: usize,
-    /// Why the Redis benchmarks did not run, when they did not.
-    pub redis_skipped: Option<String>,
+    /// Each store measured, in the order measured: (label, name).
+    pub stores: Vec<(String, String)>,
+    /// The N each store was measured at, by label.
+    pub measured: BTreeMap<String, std::collections::BTreeSet<usize>>,
+    /// Stores not measured, by label: why.
+    pub skipped: BTreeMap<String, String>,
 }
 
 impl Extra {

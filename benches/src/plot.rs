@@ -4,50 +4,18 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
+use reports::plot::{colour, CAPTION, PANEL_HEIGHT};
+
 use crate::report::{Report, Row};
 
-/// (panel title, operation, implementations drawn).
-const PANELS: [(&str, &str, &[&str]); 3] = [
-    (
-        "load (live session)",
-        "load (live)",
-        &[
-            "sled store",
-            "raw sled get + decode",
-            "redis store",
-            "cookie store",
-        ],
-    ),
-    (
-        "save",
-        "save",
-        &[
-            "sled store",
-            "raw sled insert",
-            "redis store",
-            "cookie store",
-        ],
-    ),
-    (
-        "sweep of 1,000 expired",
-        "sweep 1,000 expired",
-        &["sled store", "full scan (tower-sessions-sled-store design)"],
-    ),
+/// (panel title, operation): every implementation measured for it is drawn.
+const PANELS: [(&str, &str); 3] = [
+    ("load (live session)", "load (live)"),
+    ("save", "save"),
+    ("sweep of 1,000 expired", "sweep 1,000 expired"),
 ];
 
-const COLOURS: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(127, 127, 127),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-];
-
-fn points(row: &Row, counts: &[usize]) -> Vec<(f64, f64)> {
-    // A figure measured once (the cookie store) applies to every N.
-    if row.independent_of_n {
-        let v = row.micros.values().next().copied().unwrap_or(0.0);
-        return counts.iter().map(|&n| (n as f64, v)).collect();
-    }
+fn points(row: &Row) -> Vec<(f64, f64)> {
     row.micros.iter().map(|(&n, &v)| (n as f64, v)).collect()
 }
 
@@ -59,19 +27,15 @@ pub fn draw(report: &Report, path: &Path) -> anyhow::Result<()> {
         (Some(&a), _) => (a as f64 / 2.0, a as f64 * 2.0),
         _ => anyhow::bail!("no benchmark results to plot"),
     };
-    let root = SVGBackend::new(path, (1500, 480)).into_drawing_area();
+    let root = SVGBackend::new(path, (1500, PANEL_HEIGHT + 160)).into_drawing_area();
     root.fill(&WHITE)?;
     let panels = root.split_evenly((1, PANELS.len()));
-    for (area, (title, operation, implementations)) in panels.iter().zip(PANELS) {
-        let series: Vec<(&str, Vec<(f64, f64)>)> = implementations
+    for (area, (title, operation)) in panels.iter().zip(PANELS) {
+        let series: Vec<(&str, Vec<(f64, f64)>)> = report
+            .rows
             .iter()
-            .filter_map(|imp| {
-                report
-                    .rows
-                    .iter()
-                    .find(|r| r.operation == operation && r.implementation == *imp)
-                    .map(|r| (*imp, points(r, counts)))
-            })
+            .filter(|r| r.operation == operation)
+            .map(|r| (r.implementation.as_str(), points(r)))
             .collect();
         let values = series.iter().flat_map(|(_, p)| p.iter().map(|&(_, y)| y));
         let (y_min, y_max) =
@@ -80,7 +44,7 @@ pub fn draw(report: &Report, path: &Path) -> anyhow::Result<()> {
             continue;
         }
         let mut chart = ChartBuilder::on(area)
-            .caption(title, ("sans-serif", 20))
+            .caption(title, CAPTION)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
@@ -96,7 +60,7 @@ pub fn draw(report: &Report, path: &Path) -> anyhow::Result<()> {
             .y_label_formatter(&|y| format!("{y}"))
             .draw()?;
         for (i, (name, pts)) in series.into_iter().enumerate() {
-            let colour = COLOURS[i % COLOURS.len()];
+            let colour = colour(i);
             chart
                 .draw_series(LineSeries::new(pts.clone(), colour.stroke_width(2)))?
                 .label(name)

@@ -151,11 +151,13 @@ impl<S> Subject<S> {
         move || another()
     }
 
-    pub(crate) fn has_sweep(&self) -> bool {
+    /// Whether the harness gave the subject a sweep.
+    pub fn has_sweep(&self) -> bool {
         self.sweep.is_some()
     }
 
-    pub(crate) fn sweep(&self) -> Option<LocalFuture<anyhow::Result<usize>>> {
+    /// Runs the harness's sweep, if it gave one: the number of expired sessions removed.
+    pub fn sweep(&self) -> Option<LocalFuture<anyhow::Result<usize>>> {
         self.sweep.as_ref().map(|sweep| sweep())
     }
 

@@ -1,17 +1,37 @@
-//! `cargo bench`: SledSessionStore with N live sessions beside raw sled, a full-scan sweep, and
-//! the cookie and Redis stores, all in one run. `BENCH_MAX_N=10000` caps N for a quick run;
-//! `cargo bench -p benches -- --test` runs every benchmark once (the CI smoke).
-//! `cargo run -p benches --bin report` then writes `results/bench.md`, `.json` and `.svg`.
-
-mod concurrency;
-mod peers;
-mod store_ops;
-mod sweeps;
+//! `cargo bench`: every store this project measures, through the generic groups (the sled
+//! store, the in-memory map, actix-session's cookie and Redis stores, and the published
+//! PostgreSQL store, Redis and PostgreSQL on servers started here on free loopback ports), then
+//! sled's own group. `BENCH_MAX_N=10000` caps N for a quick run; `cargo bench -p benches --
+//! --test` runs every benchmark once (the CI smoke). `cargo run -p benches --bin report` then
+//! writes `results/bench.md`, `.json` and `.svg`.
 
 use std::time::Duration;
 
-use benches::{fixtures::session_counts, output::Extra};
+use benches::{
+    fixtures::session_counts,
+    generic::{bench_store, Options},
+    output::Extra,
+    sled_only,
+};
+use conformance::{Harness, MemoryHarness};
 use criterion::Criterion;
+use testbed::certified::{CookieHarness, PostgresHarness, RedisHarness, SledHarness};
+
+/// Loading a store over the network with a million sessions takes minutes, and its cost per
+/// operation is the round trip, which does not depend on N.
+const NETWORK_MAX_N: usize = 100_000;
+
+fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label: &str, max: usize) {
+    match bench_store(c, harness, &Options::new(label, max)) {
+        Ok(counts) => {
+            extra.stores.push((label.to_owned(), harness.name()));
+            for n in counts {
+                extra.measured.entry(label.to_owned()).or_default().insert(n);
+            }
+        }
+        Err(e) => panic!("benchmarking {label}: {e:#}"),
+    }
+}
 
 fn main() {
     let mut criterion = Criterion::default()
@@ -19,15 +39,37 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .sample_size(30)
         .configure_from_args();
-    let mut extra = Extra::load();
-    for n in session_counts() {
-        store_ops::bench(&mut criterion, n, &mut extra);
+    let mut extra = Extra::default();
+    let c = &mut criterion;
+    measure(c, &mut extra, &SledHarness::new(), "sled", usize::MAX);
+    measure(c, &mut extra, &MemoryHarness::new(), "memory", usize::MAX);
+    // The cookie store keeps nothing server-side: N does not apply, measured once.
+    measure(c, &mut extra, &CookieHarness, "cookie", 1_000);
+    match RedisHarness::start() {
+        Ok(redis) => measure(c, &mut extra, &redis, "redis", NETWORK_MAX_N),
+        Err(why) => skip(&mut extra, "redis", why),
     }
-    peers::bench(&mut criterion, &mut extra);
+    match PostgresHarness::start() {
+        Ok(postgres) => measure(c, &mut extra, &postgres, "postgres", NETWORK_MAX_N),
+        Err(why) => skip(&mut extra, "postgres", why),
+    }
+    for n in session_counts() {
+        sled_only::bench(c, n, &mut extra).expect("sled's own benchmarks");
+    }
     // Last: the first sled transaction in a process changes how every later operation locks.
-    concurrency::bench(&mut criterion);
+    sled_only::protocols(c).expect("the write protocols");
     if let Err(e) = extra.save() {
         eprintln!("could not save the extra measurements: {e:#}");
     }
     criterion.final_summary();
+}
+
+/// A store whose server could not start: skipped with the reason, unless `TESTBED_REQUIRE`
+/// names it (CI), when the run fails.
+fn skip(extra: &mut Extra, label: &str, why: impl std::fmt::Display) {
+    if testbed::servers::required(label) {
+        panic!("TESTBED_REQUIRE names {label}, but its server could not be started: {why}");
+    }
+    println!("SKIPPED the {label} benchmarks: {why}");
+    extra.skipped.insert(label.to_owned(), why.to_string());
 }

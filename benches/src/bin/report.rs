@@ -13,12 +13,7 @@ fn main() -> anyhow::Result<()> {
     let results = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../results");
     std::fs::create_dir_all(&results)?;
     let command = std::env::var("BENCH_COMMAND").unwrap_or_else(|_| "cargo bench".to_owned());
-    let report = Report::gather(
-        &criterion_dir(),
-        &command,
-        reports::machine_summary(),
-        reports::today_utc(),
-    );
+    let report = Report::gather(&criterion_dir(), &command);
     if report.session_counts.is_empty() {
         anyhow::bail!(
             "no benchmark results in {}: run `cargo bench` first",
@@ -26,12 +21,8 @@ fn main() -> anyhow::Result<()> {
         );
     }
     plot::draw(&report, &results.join("bench.svg"))?;
-    std::fs::write(
-        results.join("bench.json"),
-        serde_json::to_vec_pretty(&report)?,
-    )?;
     let markdown = report.markdown("bench.svg");
-    std::fs::write(results.join("bench.md"), &markdown)?;
+    reports::write_report(&results, "bench", &report, &markdown)?;
     println!("{markdown}");
     Ok(())
 }
