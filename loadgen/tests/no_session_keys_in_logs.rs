@@ -29,7 +29,11 @@ fn a_trace_level_load_run_logs_no_session_key() {
     let addr = BufReader::new(stdout)
         .lines()
         .map_while(Result::ok)
-        .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned))
+        .find_map(|line| {
+            // `listening on ADDR invalidates=BOOL store=NAME`
+            let rest = line.strip_prefix("listening on ")?;
+            rest.split_whitespace().next().map(str::to_owned)
+        })
         .expect("the server says where it listens");
 
     // Renews and relogins retire keys mid-run, so the logs see old and new keys alike.
