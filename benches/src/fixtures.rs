@@ -87,4 +87,3 @@ pub fn raw_key(i: u64) -> [u8; 64] {
 pub fn run<F: std::future::Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
 }
-

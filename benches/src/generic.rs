@@ -129,7 +129,10 @@ pub async fn expire<H: Harness>(
     for _ in 0..k {
         keys.push(
             store
-                .save(state.clone(), &actix_web::cookie::time::Duration::seconds(1))
+                .save(
+                    state.clone(),
+                    &actix_web::cookie::time::Duration::seconds(1),
+                )
                 .await?,
         );
     }
@@ -216,13 +219,25 @@ impl Bench<'_> {
         let store = &filled.subject.store;
         let state = realistic_state(11);
         // Leaves N as it is.
-        self.one("load_live", |i| filled.pick(i), |key| async move {
-            store.load(key).await.expect("load").expect("a live session")
-        });
+        self.one(
+            "load_live",
+            |i| filled.pick(i),
+            |key| async move {
+                store
+                    .load(key)
+                    .await
+                    .expect("load")
+                    .expect("a live session")
+            },
+        );
         let misses: Vec<SessionKey> = (0..BATCH).map(|_| generate_session_key()).collect();
-        self.one("load_missing", |i| &misses[(i % BATCH) as usize], |key| async move {
-            assert!(loads_nothing(store.load(key).await));
-        });
+        self.one(
+            "load_missing",
+            |i| &misses[(i % BATCH) as usize],
+            |key| async move {
+                assert!(loads_nothing(store.load(key).await));
+            },
+        );
         let s = &state;
         self.one(
             "update",
@@ -232,27 +247,29 @@ impl Bench<'_> {
                 store.update(key, state, &DAY).await.expect("update")
             },
         );
-        self.one("update_ttl", |i| filled.pick(i), |key| async move {
-            store.update_ttl(key, &DAY).await.expect("update_ttl")
-        });
+        self.one(
+            "update_ttl",
+            |i| filled.pick(i),
+            |key| async move { store.update_ttl(key, &DAY).await.expect("update_ttl") },
+        );
         // Deletes what it saved beforehand, untimed: N stays.
         let runtime = self.runtime;
         self.one(
             "delete",
-            |_| {
-                runtime
-                    .block_on(store.save(s.clone(), &DAY))
-                    .expect("save")
-            },
+            |_| runtime.block_on(store.save(s.clone(), &DAY)).expect("save"),
             |key| async move { store.delete(&key).await.expect("delete") },
         );
         if harness.capabilities().enforces_ttl {
             let expired = runtime
                 .block_on(expire(harness, store, BATCH as usize))
                 .expect("expiring sessions");
-            self.one("load_expired", |i| &expired[(i % BATCH) as usize], |key| async move {
-                assert!(loads_nothing(store.load(key).await));
-            });
+            self.one(
+                "load_expired",
+                |i| &expired[(i % BATCH) as usize],
+                |key| async move {
+                    assert!(loads_nothing(store.load(key).await));
+                },
+            );
         }
         let controlled = harness.capabilities().clock.is_controlled();
         if let (true, Some(sweep)) = (controlled, filled.subject.sweep()) {
@@ -260,9 +277,11 @@ impl Bench<'_> {
             self.sweep(harness, &filled.subject);
         }
         // Adds a session per call: last.
-        self.one("save", |_| s.clone(), |state| async move {
-            store.save(state, &DAY).await.expect("save")
-        });
+        self.one(
+            "save",
+            |_| s.clone(),
+            |state| async move { store.save(state, &DAY).await.expect("save") },
+        );
     }
 
     /// The sweep of 1,000 expired sessions among N live; each sweep's expired set is made

@@ -56,7 +56,12 @@ const OPERATIONS: [(&str, &str); 8] = [
 /// sled's floors and the designs it is measured against: (operation, implementation, group,
 /// id with `{n}` for N).
 const SLED_ONLY: [(&str, &str, &str, &str); 7] = [
-    ("load (live)", "raw sled get + decode", "raw_get_decode", "sled/{n}"),
+    (
+        "load (live)",
+        "raw sled get + decode",
+        "raw_get_decode",
+        "sled/{n}",
+    ),
     ("save", "raw sled insert", "raw_insert", "sled/{n}"),
     (
         "sweep 1,000 expired",
@@ -70,9 +75,24 @@ const SLED_ONLY: [(&str, &str, &str, &str); 7] = [
         "full_scan_sweep_1000",
         "full_scan/{n}",
     ),
-    ("load, 16 KiB state", "sled store", "large_state", "load/{n}"),
-    ("save, 16 KiB state", "sled store", "large_state", "save/{n}"),
-    ("update, 16 KiB state", "sled store", "large_state", "update/{n}"),
+    (
+        "load, 16 KiB state",
+        "sled store",
+        "large_state",
+        "load/{n}",
+    ),
+    (
+        "save, 16 KiB state",
+        "sled store",
+        "large_state",
+        "save/{n}",
+    ),
+    (
+        "update, 16 KiB state",
+        "sled store",
+        "large_state",
+        "update/{n}",
+    ),
 ];
 
 /// The implementation name of a store's rows.
@@ -94,7 +114,12 @@ fn rows(dir: &Path, extra: &Extra, counts: &[usize]) -> Vec<Row> {
     let mut rows = Vec::new();
     for (group, operation) in OPERATIONS {
         for (label, _) in &extra.stores {
-            rows.push(row(operation, store_row_name(label), group, &format!("{label}/{{n}}")));
+            rows.push(row(
+                operation,
+                store_row_name(label),
+                group,
+                &format!("{label}/{{n}}"),
+            ));
         }
         for (op, implementation, group, id) in SLED_ONLY {
             if op == operation {
@@ -212,7 +237,10 @@ impl Report {
             .map(|(label, _)| (label.clone(), store_row_name(label)))
             .collect();
         let protocols = [
-            ("ordered_writes".to_owned(), "ordered writes (the store's protocol)".to_owned()),
+            (
+                "ordered_writes".to_owned(),
+                "ordered writes (the store's protocol)".to_owned(),
+            ),
             ("transaction".to_owned(), "one sled transaction".to_owned()),
         ];
         let mut provenance = Provenance::now(command);

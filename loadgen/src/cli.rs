@@ -153,6 +153,9 @@ pub struct ServeArgs {
     /// When the sled backend's writes reach the disk.
     #[arg(long, value_enum, default_value_t = DurabilityArg::Periodic)]
     pub durability: DurabilityArg,
+    /// The sled store's record cache, in MiB (0 turns it off; default: the store's default).
+    #[arg(long)]
+    pub sled_cache_mib: Option<u64>,
     /// The Redis of the redis backend (default: a redis-server started here on a free
     /// loopback port); the store's keys go in a namespace of their own.
     #[arg(long)]
@@ -212,6 +215,9 @@ pub struct RunArgs {
     /// Run the same workload on every built-in backend, one after another.
     #[arg(long)]
     pub compare: bool,
+    /// The backends `--compare` runs, in order (default: all five).
+    #[arg(long, value_enum, value_delimiter = ',', requires = "compare")]
+    pub backends: Vec<Backend>,
     /// Redis for the redis backend (default: a redis-server started on a free loopback port).
     #[arg(long)]
     pub redis_url: Option<String>,
@@ -222,6 +228,9 @@ pub struct RunArgs {
     /// Directory of the sled database (default: a temp dir).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// The sled store's record cache, in MiB (0 turns it off; default: the store's default).
+    #[arg(long)]
+    pub sled_cache_mib: Option<u64>,
     /// Where reports go (default: `results/loadgen`, or `results/loadgen/custom` for a binary
     /// of one's own).
     #[arg(long)]

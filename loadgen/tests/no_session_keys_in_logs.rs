@@ -64,7 +64,9 @@ fn a_trace_level_load_run_logs_no_session_key() {
     let _ = server.wait();
     std::thread::sleep(Duration::from_millis(100));
 
-    let db = sled::open(&data_dir).expect("open the server's sled directory");
+    let db = actix_session_sled::sled_config(&data_dir)
+        .open()
+        .expect("open the server's sled directory");
     let tree = db
         .open_tree(actix_session_sled::DEFAULT_DATA_TREE)
         .expect("data tree");

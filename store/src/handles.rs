@@ -1,20 +1,25 @@
 //! The open database and its two trees, and their replacement after sled reports an I/O error.
 //!
-//! Why: once any write to its log fails (a full disk, say), sled 0.34 records the error and
-//! returns it from every later operation on that `Db`, reads included, even after the cause is
-//! gone; only a new `Db` works again. So when the store opened the directory itself, an I/O
-//! error closes the `Db` (in-flight operations finish on their own handles) and the next
-//! operation opens the directory again. sled keeps the directory locked until the last handle
-//! to the old `Db` is gone, and a disk that is still full fails a reopened `Db` at once, so
-//! reopening is retried with a pause that doubles from [`FIRST_PAUSE`] to [`LAST_PAUSE`] while
-//! the failures go on (a reopen replays sled's log and blocks its caller meanwhile); operations
-//! in between fail fast with [`Error::Reopening`]. Nothing acknowledged is lost by this: under
-//! `EveryWrite` an acknowledged write is on disk; under `Periodic` the writes of the last flush
-//! interval may be, as after a crash.
+//! Why: once a write to its log fails (a full disk, say), sled 0.34 records the error, and every
+//! later write on that `Db` fails with it, even once the cause is gone; only a new `Db` writes
+//! again. Reads mostly keep working, except one that must first rewrite its page (consolidating
+//! pending updates), which fails too (`tests/full_disk.rs` shows both). So when the store opened
+//! the directory itself, an I/O error closes the `Db` (in-flight operations finish on their own
+//! handles) and a later operation opens the directory again. sled keeps the directory locked
+//! until the last handle to the old `Db` is gone, and a disk that is still full fails a reopened
+//! `Db` at once, so reopening is retried with a pause that doubles from [`FIRST_PAUSE`] to
+//! [`LAST_PAUSE`] while the failures go on (a reopen replays sled's log and blocks its caller
+//! meanwhile). Meanwhile writes fail fast with [`Error::Reopening`], and loads are served from the
+//! record cache where it holds the session (records of the last open generation: what the store
+//! acknowledged). Nothing acknowledged is lost by this: under `EveryWrite` an acknowledged write
+//! is on disk; under `Periodic` the writes of the last flush interval may be, as after a crash.
 
 use std::{
     path::PathBuf,
-    sync::{Arc, RwLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, RwLock,
+    },
     time::{Duration, Instant},
 };
 
@@ -30,6 +35,8 @@ pub(crate) struct Trees {
     pub(crate) db: sled::Db,
     pub(crate) data: sled::Tree,
     pub(crate) index: sled::Tree,
+    /// Which opening of the database this is (the record cache keys its entries by it).
+    pub(crate) generation: u64,
 }
 
 struct State {
@@ -46,6 +53,10 @@ struct State {
 
 pub(crate) struct Handles {
     state: RwLock<State>,
+    /// The generation of the next opening.
+    next_generation: AtomicU64,
+    /// The generation of the last opening that succeeded.
+    last_generation: AtomicU64,
     /// Where to reopen from: set when the store opened the directory itself.
     reopen_from: Option<PathBuf>,
     data_tree: String,
@@ -59,9 +70,11 @@ impl Handles {
         index_tree: String,
         reopen_from: Option<PathBuf>,
     ) -> Result<Self, Error> {
-        let trees = open_trees(db, &data_tree, &index_tree)?;
+        let trees = open_trees(db, &data_tree, &index_tree, 0)?;
         let now = Instant::now();
         Ok(Self {
+            next_generation: AtomicU64::new(1),
+            last_generation: AtomicU64::new(0),
             state: RwLock::new(State {
                 open: Some(Arc::new(trees)),
                 opened_at: now,
@@ -87,14 +100,18 @@ impl Handles {
         let Some(path) = self.reopen_from.as_ref().filter(|_| now >= state.retry_at) else {
             return Err(Error::Reopening);
         };
-        let reopened = sled::Config::new()
-            .path(path)
+        let reopened = crate::config::sled_config(path)
             .open()
             .map_err(Error::from)
-            .and_then(|db| open_trees(db, &self.data_tree, &self.index_tree));
+            .and_then(|db| {
+                let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+                open_trees(db, &self.data_tree, &self.index_tree, generation)
+            });
         match reopened {
             Ok(trees) => {
                 tracing::info!("the session database was reopened after an I/O error");
+                self.last_generation
+                    .store(trees.generation, Ordering::Relaxed);
                 let trees = Arc::new(trees);
                 state.open = Some(trees.clone());
                 state.opened_at = Instant::now();
@@ -107,6 +124,11 @@ impl Handles {
                 Err(Error::Reopening)
             }
         }
+    }
+
+    /// The generation of the database opened last (the one now closed, while reopening).
+    pub(crate) fn last_generation(&self) -> u64 {
+        self.last_generation.load(Ordering::Relaxed)
     }
 
     /// Reports the outcome of an operation on `trees`: an I/O error closes them, if they are
@@ -153,10 +175,11 @@ impl Handles {
     }
 }
 
-fn open_trees(db: sled::Db, data: &str, index: &str) -> Result<Trees, Error> {
+fn open_trees(db: sled::Db, data: &str, index: &str, generation: u64) -> Result<Trees, Error> {
     Ok(Trees {
         data: db.open_tree(data)?,
         index: db.open_tree(index)?,
         db,
+        generation,
     })
 }

@@ -66,7 +66,7 @@
 //! Why not a sled transaction over both trees: sled 0.34 serialises every transaction and batch
 //! in the process behind one exclusive lock, and after the first one every plain operation takes
 //! the shared side of that lock. The measurement behind this choice is in the README
-//! ("Write protocol") and in `examples/measure.rs`.
+//! ("Write protocol") and in `examples/quick_measure.rs`.
 //!
 //! # Durability
 //! [`Durability::Periodic`] (default) acknowledges writes from memory; sled flushes every
@@ -75,19 +75,32 @@
 //! disk. Dropping the last handle, or [`SledSessionStore::flush`], writes everything.
 //!
 //! # I/O errors and a full disk
-//! Once a write to its log fails (a full disk, say), sled 0.34 returns that error from every
-//! later operation on the `Db`, reads included, even after the cause is gone. A store opened
-//! with [`SledSessionStore::open`] or [`SledSessionStore::builder_at`] therefore closes the `Db`
-//! on the first I/O error and reopens the directory on a later operation, once sled releases its
-//! lock and there is room; until then operations fail fast with [`Error::Reopening`] (a 500 from
-//! the middleware). Nothing acknowledged is lost: under `EveryWrite` it is on disk; under
-//! `Periodic` the last flush window may be, as after a crash. A store built over a `Db` passed to
-//! [`SledSessionStore::builder`] cannot reopen it and keeps returning the error: reopen it
-//! yourself. `loadgen disk-faults` shows both the failure and the recovery through the server.
+//! Once a write to its log fails (a full disk, say), sled 0.34 fails every later write on that
+//! `Db` with the same error, even once the cause is gone; reads mostly keep working, but one
+//! that has to rewrite its page first fails too. A store opened with [`SledSessionStore::open`]
+//! or [`SledSessionStore::builder_at`] therefore closes the `Db` on the first I/O error and
+//! reopens the directory on a later operation, once sled releases its lock and there is room.
+//! Until then writes fail fast with [`Error::Reopening`] (a 500 from the middleware) and loads
+//! are served from the record cache where it holds the session. Nothing acknowledged is lost:
+//! under `EveryWrite` it is on disk; under `Periodic` the last flush window may be, as after a
+//! crash. A store built over a `Db` passed to [`SledSessionStore::builder`] cannot reopen it:
+//! its writes keep failing (its reads mostly work) until you reopen the directory yourself.
+//! `tests/full_disk.rs` shows both, and `loadgen disk-faults` the failure and the recovery
+//! through the server.
+//!
+//! # The record cache
+//! Every clone of a store shares one bounded cache of records in front of sled
+//! ([`Builder::cache_bytes`], default [`DEFAULT_CACHE_BYTES`]): a `load` it holds skips sled's
+//! tree walk, and an update compares-and-swaps against the cached record instead of reading it
+//! first. Every operation on a key holds that key's lock from its sled access to its cache
+//! update, so the cache never serves a record older than sled's, and every clone sees every
+//! write. Eviction drops only a cached copy. The store assumes it is the only writer of its
+//! trees: a tool that writes them directly calls [`SledSessionStore::forget_cached`].
 //!
 //! # Logging
 //! Session keys are bearer credentials: nothing in this crate logs one.
 
+mod cache;
 mod clock;
 mod config;
 mod error;
@@ -101,8 +114,8 @@ mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
-    Builder, Durability, KeyGenerator, DEFAULT_DATA_TREE, DEFAULT_INDEX_TREE,
-    DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH,
+    sled_config, Builder, Durability, KeyGenerator, DEFAULT_CACHE_BYTES, DEFAULT_DATA_TREE,
+    DEFAULT_INDEX_TREE, DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH, SEGMENT_SIZE,
 };
 pub use error::Error;
 pub use record::{

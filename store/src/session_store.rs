@@ -14,12 +14,17 @@ use crate::{
 };
 
 impl SledSessionStore {
-    /// Under `EveryWrite`, waits until everything written so far is on disk.
-    async fn persist(&self) -> Result<(), Error> {
+    /// Under `EveryWrite`, waits until everything written so far is on disk. If that fails, the
+    /// write to `key` may not be there after a reopen: its cached record is forgotten.
+    async fn persist(&self, key: &[u8]) -> Result<(), Error> {
         if self.inner.options.durability == Durability::EveryWrite {
             let trees = self.inner.handles.current()?;
             let flushed = trees.db.flush_async().await.map_err(Error::from);
-            self.inner.handles.check(&trees, flushed)?;
+            if let Err(error) = self.inner.handles.check(&trees, flushed) {
+                let _key = self.inner.cache.lock(key);
+                self.inner.cache.forget(key);
+                return Err(error);
+            }
         }
         Ok(())
     }
@@ -59,7 +64,9 @@ impl SessionStore for SledSessionStore {
     async fn save(&self, session_state: SessionState, ttl: &Ttl) -> Result<SessionKey, SaveError> {
         let state = self.encode_state(&session_state).map_err(save_error)?;
         let key = self.save_encoded(&state, ttl).map_err(save_error)?;
-        self.persist().await.map_err(save_error)?;
+        self.persist(key.as_ref().as_bytes())
+            .await
+            .map_err(save_error)?;
         Ok(key)
     }
 
@@ -81,22 +88,26 @@ impl SessionStore for SledSessionStore {
             Rewrite::Done => session_key,
             Rewrite::NotLive => self.save_encoded(&state, ttl).map_err(update_error)?,
         };
-        self.persist().await.map_err(update_error)?;
+        self.persist(key.as_ref().as_bytes())
+            .await
+            .map_err(update_error)?;
         Ok(key)
     }
 
     /// Extends a live session. A missing or expired session stays gone; that is not an error.
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Ttl) -> anyhow::Result<()> {
-        if self.rewrite(session_key.as_ref().as_bytes(), ttl, None)? == Rewrite::Done {
-            self.persist().await?;
+        let key = session_key.as_ref().as_bytes();
+        if self.rewrite(key, ttl, None)? == Rewrite::Done {
+            self.persist(key).await?;
         }
         Ok(())
     }
 
     /// Removes the session and its index entry. Deleting a missing session is fine.
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
-        self.remove(session_key.as_ref().as_bytes())?;
-        self.persist().await?;
+        let key = session_key.as_ref().as_bytes();
+        self.remove(key)?;
+        self.persist(key).await?;
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use actix_session::storage::SessionKey;
 use actix_web::cookie::time::Duration as Ttl;
 
 use crate::{
+    cache::RecordCache,
     clock::expiry_after,
     config::{prepare_dir, Builder, Durability, Options},
     handles::{Handles, Trees},
@@ -33,6 +34,8 @@ pub struct SledSessionStore {
 pub(crate) struct Inner {
     pub(crate) handles: Handles,
     pub(crate) options: Options,
+    /// Records in front of sled, and the per-key locks that keep them coherent.
+    pub(crate) cache: RecordCache,
 }
 
 impl Drop for Inner {
@@ -65,7 +68,7 @@ impl SledSessionStore {
     /// I/O error, which a store over a `Db` given to [`SledSessionStore::builder`] cannot do.
     pub fn builder_at(path: impl AsRef<Path>) -> Result<Builder, Error> {
         prepare_dir(path.as_ref())?;
-        let db = sled::Config::new().path(path.as_ref()).open()?;
+        let db = crate::config::sled_config(path.as_ref()).open()?;
         Ok(Builder::new(db).reopen_from(path.as_ref().to_owned()))
     }
 
@@ -85,8 +88,13 @@ impl SledSessionStore {
             options.index_tree.clone(),
             reopen_from,
         )?;
+        let cache = RecordCache::new(options.cache_bytes);
         Ok(Self {
-            inner: Arc::new(Inner { handles, options }),
+            inner: Arc::new(Inner {
+                handles,
+                options,
+                cache,
+            }),
         })
     }
 
@@ -113,6 +121,21 @@ impl SledSessionStore {
         self.inner.options.durability
     }
 
+    /// Drops the cached copy of the session `key`, so that the next operation on it reads sled.
+    /// The store assumes it is the only writer of its trees; a tool that writes them directly
+    /// (to repair or damage a record) calls this afterwards, or uses a store built with
+    /// [`Builder::cache_bytes`]`(0)`.
+    pub fn forget_cached(&self, key: &str) {
+        let _key = self.inner.cache.lock(key.as_bytes());
+        self.inner.cache.forget(key.as_bytes());
+    }
+
+    /// Bytes the record cache holds now (keys, records and per-entry overhead); never more than
+    /// [`Builder::cache_bytes`].
+    pub fn cached_bytes(&self) -> u64 {
+        self.inner.cache.weight()
+    }
+
     /// The configured limit on encoded state size.
     pub fn max_state_bytes(&self) -> usize {
         self.inner.options.max_state_bytes
@@ -135,17 +158,62 @@ impl SledSessionStore {
         Ok(encoded)
     }
 
-    /// The state of a live session; `None` when missing or expired, even before a sweep.
+    /// The state of a live session; `None` when missing or expired, even before a sweep. While
+    /// the database is closed after an I/O error, a session whose record is cached is still
+    /// served: it is what the store last acknowledged.
     pub(crate) fn load_state(&self, key: &[u8]) -> Result<Option<SessionState>, Error> {
-        self.with_trees(|trees| {
-            let Some(bytes) = trees.data.get(key)? else {
-                return Ok(None);
-            };
-            if decode_header(&bytes)?.is_expired(self.now_ms()) {
-                return Ok(None);
+        let record = self.with_trees(|trees| {
+            let _key = self.inner.cache.lock(key);
+            self.current(trees, key)
+        });
+        let record = match record {
+            Err(Error::Reopening) => {
+                let generation = self.inner.handles.last_generation();
+                let _key = self.inner.cache.lock(key);
+                self.inner
+                    .cache
+                    .get(key, generation)
+                    .map(Some)
+                    .ok_or(Error::Reopening)?
             }
-            Ok(Some(record::decode_state(&bytes)?))
-        })
+            other => other?,
+        };
+        let Some(bytes) = record else {
+            return Ok(None);
+        };
+        if decode_header(&bytes)?.is_expired(self.now_ms()) {
+            return Ok(None);
+        }
+        Ok(Some(record::decode_state(&bytes)?))
+    }
+
+    /// The record under `key`, from the cache or else from sled (then cached). The caller holds
+    /// the key's lock.
+    pub(crate) fn current(&self, trees: &Trees, key: &[u8]) -> Result<Option<sled::IVec>, Error> {
+        let cache = &self.inner.cache;
+        if let Some(record) = cache.get(key, trees.generation) {
+            return Ok(Some(record));
+        }
+        let record = trees.data.get(key)?;
+        if let Some(record) = &record {
+            cache.put(key, record.clone(), trees.generation);
+        }
+        Ok(record)
+    }
+
+    /// Runs `op` under the lock of `key`; if it fails, the key's cached record is forgotten
+    /// (what sled holds after a failed write is unknown).
+    pub(crate) fn under_lock<T>(
+        &self,
+        key: &[u8],
+        op: impl FnOnce() -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let _key = self.inner.cache.lock(key);
+        let result = op();
+        if result.is_err() {
+            self.inner.cache.forget(key);
+        }
+        result
     }
 
     /// Stores a new session under a fresh key, never overwriting an existing one.
@@ -158,20 +226,28 @@ impl SledSessionStore {
             for _ in 0..MAX_KEY_ATTEMPTS {
                 let key = (self.inner.options.key_generator)();
                 let key_bytes = key.as_ref().as_bytes();
-                let expires_at_ms = expiry_after(self.now_ms(), ttl);
-                let entry = index::entry_key(expires_at_ms, key_bytes);
-                inner.index.insert(&entry, &[])?;
-                let header = Header {
-                    expires_at_ms,
-                    indexed_at_ms: expires_at_ms,
-                };
-                let fresh = record::encode(header, state);
-                match inner
-                    .data
-                    .compare_and_swap(key_bytes, None::<&[u8]>, Some(fresh))?
-                {
-                    Ok(()) => return Ok(key),
-                    Err(collision) => {
+                let saved = self.under_lock(key_bytes, || {
+                    let expires_at_ms = expiry_after(self.now_ms(), ttl);
+                    let entry = index::entry_key(expires_at_ms, key_bytes);
+                    inner.index.insert(&entry, &[])?;
+                    let header = Header {
+                        expires_at_ms,
+                        indexed_at_ms: expires_at_ms,
+                    };
+                    let fresh = sled::IVec::from(record::encode(header, state));
+                    let swapped = inner.data.compare_and_swap(
+                        key_bytes,
+                        None::<&[u8]>,
+                        Some(fresh.clone()),
+                    )?;
+                    if swapped.is_ok() {
+                        self.inner.cache.put(key_bytes, fresh, inner.generation);
+                    }
+                    Ok((swapped, entry, expires_at_ms))
+                })?;
+                match saved {
+                    (Ok(()), _, _) => return Ok(key),
+                    (Err(collision), entry, expires_at_ms) => {
                         // The entry we just filed belongs to nobody unless the existing session
                         // happens to be filed under the very same time.
                         let existing_filed_here = collision
@@ -205,8 +281,8 @@ impl SledSessionStore {
         new_state: Option<&[u8]>,
     ) -> Result<Rewrite, Error> {
         self.with_trees(|inner| {
-            loop {
-                let Some(current) = inner.data.get(key)? else {
+            self.under_lock(key, || loop {
+                let Some(current) = self.current(inner, key)? else {
                     return Ok(Rewrite::NotLive);
                 };
                 let Ok(old) = decode_header(&current) else {
@@ -230,12 +306,13 @@ impl SledSessionStore {
                     indexed_at_ms,
                 };
                 let state = new_state.unwrap_or_else(|| record::state_bytes(&current));
-                let updated = record::encode(header, state);
+                let updated = sled::IVec::from(record::encode(header, state));
                 match inner
                     .data
-                    .compare_and_swap(key, Some(&current), Some(updated))?
+                    .compare_and_swap(key, Some(&current), Some(updated.clone()))?
                 {
                     Ok(()) => {
+                        self.inner.cache.put(key, updated, inner.generation);
                         if indexed_at_ms != old.indexed_at_ms {
                             inner
                                 .index
@@ -243,10 +320,12 @@ impl SledSessionStore {
                         }
                         return Ok(Rewrite::Done);
                     }
-                    // Another writer changed the record between our read and write: decide again.
-                    Err(_) => continue,
+                    // The record changed under us, which a writer holding the key's lock never
+                    // does (a store over the same `Db` might): forget the cached copy, decide
+                    // again from sled.
+                    Err(_) => self.inner.cache.forget(key),
                 }
-            }
+            })
         })
     }
 
@@ -254,14 +333,18 @@ impl SledSessionStore {
     /// Record first, then entry: a crash in between leaves only a dangling entry.
     pub(crate) fn remove(&self, key: &[u8]) -> Result<(), Error> {
         self.with_trees(|inner| {
-            if let Some(old) = inner.data.remove(key)? {
-                if let Ok(header) = decode_header(&old) {
-                    inner
-                        .index
-                        .remove(index::entry_key(header.indexed_at_ms, key))?;
+            self.under_lock(key, || {
+                let removed = inner.data.remove(key)?;
+                self.inner.cache.forget(key);
+                if let Some(old) = removed {
+                    if let Ok(header) = decode_header(&old) {
+                        inner
+                            .index
+                            .remove(index::entry_key(header.indexed_at_ms, key))?;
+                    }
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })
     }
 }

@@ -71,7 +71,7 @@ impl SledSessionStore {
             for entry in trees.index.range::<Vec<u8>, _>((start, end)) {
                 let (entry, _) = entry?;
                 outcome.visited += 1;
-                if sweep_entry(trees, &entry, now_ms)? {
+                if self.sweep_entry(trees, &entry, now_ms)? {
                     outcome.removed += 1;
                 }
                 if outcome.visited == limit {
@@ -83,67 +83,78 @@ impl SledSessionStore {
     }
 }
 
-/// Handles one due entry; true when it removed an expired session.
-fn sweep_entry(inner: &Trees, entry: &[u8], now_ms: u64) -> Result<bool, Error> {
-    let Some((filed_at_ms, key)) = index::split_entry(entry) else {
-        inner.index.remove(entry)?;
-        return Ok(false);
-    };
-    let Some(current) = inner.data.get(key)? else {
-        inner.index.remove(entry)?;
-        return Ok(false);
-    };
-    let header = match decode_header(&current) {
-        Ok(header) => header,
-        Err(error) => {
-            tracing::warn!(%error, "sweep removed a session record that does not decode");
+impl SledSessionStore {
+    /// Handles one due entry, under its session's lock; true when it removed an expired
+    /// session.
+    fn sweep_entry(&self, inner: &Trees, entry: &[u8], now_ms: u64) -> Result<bool, Error> {
+        let Some((filed_at_ms, key)) = index::split_entry(entry) else {
+            inner.index.remove(entry)?;
+            return Ok(false);
+        };
+        self.under_lock(key, || {
+            let cache = &self.inner.cache;
+            let Some(current) = self.current(inner, key)? else {
+                inner.index.remove(entry)?;
+                return Ok(false);
+            };
+            let header = match decode_header(&current) {
+                Ok(header) => header,
+                Err(error) => {
+                    tracing::warn!(%error, "sweep removed a session record that does not decode");
+                    if inner
+                        .data
+                        .compare_and_swap(key, Some(&current), None::<&[u8]>)?
+                        .is_ok()
+                    {
+                        cache.forget(key);
+                        inner.index.remove(entry)?;
+                    }
+                    return Ok(false);
+                }
+            };
+            if header.is_expired(now_ms) {
+                let deleted = inner
+                    .data
+                    .compare_and_swap(key, Some(&current), None::<&[u8]>)?
+                    .is_ok();
+                cache.forget(key);
+                if deleted {
+                    inner.index.remove(entry)?;
+                    if header.indexed_at_ms != filed_at_ms {
+                        inner
+                            .index
+                            .remove(index::entry_key(header.indexed_at_ms, key))?;
+                    }
+                }
+                return Ok(deleted);
+            }
+            if header.indexed_at_ms != filed_at_ms {
+                inner.index.remove(entry)?;
+                return Ok(false);
+            }
+            // Live and filed here: the entry lagged behind an extension. New entry first, then
+            // the record that points at it, then the old entry.
+            inner
+                .index
+                .insert(index::entry_key(header.expires_at_ms, key), &[])?;
+            let refiled = Header {
+                indexed_at_ms: header.expires_at_ms,
+                ..header
+            };
+            let updated = sled::IVec::from(record::encode(refiled, record::state_bytes(&current)));
             if inner
                 .data
-                .compare_and_swap(key, Some(&current), None::<&[u8]>)?
+                .compare_and_swap(key, Some(&current), Some(updated.clone()))?
                 .is_ok()
             {
+                cache.put(key, updated, inner.generation);
                 inner.index.remove(entry)?;
+            } else {
+                cache.forget(key);
             }
-            return Ok(false);
-        }
-    };
-    if header.is_expired(now_ms) {
-        let deleted = inner
-            .data
-            .compare_and_swap(key, Some(&current), None::<&[u8]>)?
-            .is_ok();
-        if deleted {
-            inner.index.remove(entry)?;
-            if header.indexed_at_ms != filed_at_ms {
-                inner
-                    .index
-                    .remove(index::entry_key(header.indexed_at_ms, key))?;
-            }
-        }
-        return Ok(deleted);
+            Ok(false)
+        })
     }
-    if header.indexed_at_ms != filed_at_ms {
-        inner.index.remove(entry)?;
-        return Ok(false);
-    }
-    // Live and filed here: the entry lagged behind an extension. New entry first, then
-    // the record that points at it, then the old entry.
-    inner
-        .index
-        .insert(index::entry_key(header.expires_at_ms, key), &[])?;
-    let refiled = Header {
-        indexed_at_ms: header.expires_at_ms,
-        ..header
-    };
-    let updated = record::encode(refiled, record::state_bytes(&current));
-    if inner
-        .data
-        .compare_and_swap(key, Some(&current), Some(updated))?
-        .is_ok()
-    {
-        inner.index.remove(entry)?;
-    }
-    Ok(false)
 }
 
 impl SledSessionStore {

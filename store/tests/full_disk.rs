@@ -47,6 +47,11 @@ async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed
     }
     let failure = failure.expect("the disk never filled up");
     assert!(matches!(failure, SaveError::Other(_)), "{failure:?}");
+    // While the disk is full the database is closed for reopening; what the store acknowledged
+    // is still served, from its record cache.
+    for key in &saved {
+        assert_eq!(store.load(key).await.unwrap(), Some(big.clone()));
+    }
 
     std::fs::remove_file(filler).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -70,4 +75,70 @@ async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed
         assert_eq!(store.load(key).await.unwrap(), Some(big.clone()));
     }
     assert_consistent(&store);
+}
+
+/// What sled 0.34 itself does after a failed write, seen through a store over a `Db` of the
+/// caller's (which the store cannot reopen) with its record cache off: reads mostly keep working
+/// (a read that must first rewrite its page fails too), and writes keep failing, even once space
+/// is freed, until the caller reopens the directory.
+#[actix_rt::test]
+async fn over_a_callers_db_reads_keep_working_and_writes_keep_failing_after_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mount = match Tmpfs::mount(&dir.path().join("tmpfs"), 16) {
+        Ok(mount) => mount,
+        Err(reason) => {
+            eprintln!("SKIPPED the full-disk test: {reason}");
+            return;
+        }
+    };
+    let path = mount.path().join("sessions");
+    let db = actix_session_sled::sled_config(&path).open().unwrap();
+    // No record cache: every load goes to sled.
+    let store = SledSessionStore::builder(db)
+        .durability(Durability::EveryWrite)
+        .cache_bytes(0)
+        .build()
+        .unwrap();
+    let padded = format!("\"{}\"", "x".repeat(1_000));
+    let big = state(&[("pad", padded.as_str())]);
+    let mut saved = Vec::new();
+    for _ in 0..50 {
+        saved.push(store.save(big.clone(), &DAY).await.unwrap());
+    }
+    let filler = mount.fill("filler", 256 * 1024).unwrap();
+    let mut failed = false;
+    for _ in 0..100_000 {
+        match store.save(big.clone(), &DAY).await {
+            Ok(key) => saved.push(key),
+            Err(_) => {
+                failed = true;
+                break;
+            }
+        }
+    }
+    assert!(failed, "the disk never filled up");
+    let mut readable = 0;
+    let mut errors = 0;
+    for key in &saved {
+        match store.load(key).await {
+            Ok(Some(state)) => {
+                assert_eq!(state, big);
+                readable += 1;
+            }
+            Ok(None) => panic!("an acknowledged session vanished"),
+            Err(_) => errors += 1,
+        }
+    }
+    println!(
+        "readable while full: {readable} of {}, {errors} failed",
+        saved.len()
+    );
+    assert!(readable > 0, "sled served no read after the I/O error");
+    std::fs::remove_file(filler).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        store.save(big.clone(), &DAY).await.is_err(),
+        "sled keeps refusing writes on this Db once one has failed"
+    );
+    assert_eq!(store.load(&saved[0]).await.unwrap(), Some(big.clone()));
 }

@@ -76,6 +76,8 @@ async fn a_corrupted_record_is_a_deserialization_error_and_others_still_work() {
     bad_version[0] = 0xEE;
     for corrupt in [garbled_state, bad_version, vec![], vec![1, 2, 3]] {
         data.insert(victim.as_ref(), corrupt).unwrap();
+        // Written behind the store's back: its cache must be told.
+        f.store.forget_cached(victim.as_ref());
         match f.store.load(&victim).await {
             Err(LoadError::Deserialization(_)) => {}
             other => panic!("expected LoadError::Deserialization, got {other:?}"),

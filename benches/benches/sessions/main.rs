@@ -26,7 +26,11 @@ fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label:
         Ok(counts) => {
             extra.stores.push((label.to_owned(), harness.name()));
             for n in counts {
-                extra.measured.entry(label.to_owned()).or_default().insert(n);
+                extra
+                    .measured
+                    .entry(label.to_owned())
+                    .or_default()
+                    .insert(n);
             }
         }
         Err(e) => panic!("benchmarking {label}: {e:#}"),

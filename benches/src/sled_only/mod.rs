@@ -11,9 +11,9 @@ use actix_session::storage::{SessionKey, SessionStore};
 use actix_session_sled::{decode_record, Clock};
 use criterion::{BatchSize, BenchmarkId, Criterion};
 
+use self::baselines::full_scan_sweep;
 pub use self::populated::Populated;
 pub use self::protocols::bench as protocols;
-use self::baselines::full_scan_sweep;
 use crate::{
     fixtures::{large_state, mix, raw_key, realistic_state, run, state_bytes, DAY},
     output::Extra,

@@ -22,7 +22,7 @@ impl Populated {
     /// Saves `n` sessions with `state(i)` through the store itself.
     pub fn new(n: usize, state: impl Fn(u64) -> State) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let db = sled::Config::new().path(dir.path()).open()?;
+        let db = actix_session_sled::sled_config(dir.path()).open()?;
         let clock = ManualClock::starting_now();
         let store = SledSessionStore::builder(db.clone())
             .clock(clock.clone())

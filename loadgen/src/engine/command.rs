@@ -169,6 +169,7 @@ impl Databases {
 
 fn with_run_options(mut spec: ServerSpec, args: &RunArgs) -> ServerSpec {
     spec.data_dir = args.data_dir.clone();
+    spec.sled_cache_mib = args.sled_cache_mib;
     spec.workers = args.server_workers;
     spec.pin_core = pins(args).then_some(1);
     spec
@@ -207,11 +208,16 @@ async fn execute(args: &RunArgs, servers: Servers) -> anyhow::Result<bool> {
         println!("{markdown}");
         return Ok(report.clean());
     }
-    let databases = Databases::for_backends(args, &Backend::ALL);
+    let backends = if args.backends.is_empty() {
+        Backend::ALL.to_vec()
+    } else {
+        args.backends.clone()
+    };
+    let databases = Databases::for_backends(args, &backends);
     let mut runs = Vec::new();
     let mut skipped = Vec::new();
     let mut required_missing = false;
-    for backend in Backend::ALL {
+    for backend in backends {
         let spec = match databases.spec(args, backend) {
             Ok(spec) => spec,
             Err(why) => {

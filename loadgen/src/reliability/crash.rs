@@ -43,7 +43,7 @@ fn state(value: u64) -> HashMap<String, String> {
 
 /// The writer child: writes until killed.
 pub fn writer(dir: &Path, cycle: u64, durability: Durability, seed: u64) -> anyhow::Result<()> {
-    let db = sled::Config::new().path(dir).open()?;
+    let db = actix_session_sled::sled_config(dir).open()?;
     let next = Arc::new(AtomicU64::new(0));
     let keys = next.clone();
     let store = SledSessionStore::builder(db)

@@ -63,6 +63,7 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
                 let sled = SledServer {
                     data_dir: args.data_dir.clone(),
                     durability: args.durability.into(),
+                    cache_bytes: args.sled_cache_mib.map(|mib| mib * 1024 * 1024),
                 };
                 serve(&sled, options).await
             }
@@ -99,6 +100,8 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
 pub struct SledServer {
     pub data_dir: Option<PathBuf>,
     pub durability: Durability,
+    /// The record cache's size (default: the store's).
+    pub cache_bytes: Option<u64>,
 }
 
 impl Harness for SledServer {
@@ -123,9 +126,11 @@ impl Harness for SledServer {
                 (dir.path().to_owned(), Some(dir))
             }
         };
-        let store = SledSessionStore::builder_at(&path)?
-            .durability(self.durability)
-            .build()?;
+        let mut builder = SledSessionStore::builder_at(&path)?.durability(self.durability);
+        if let Some(bytes) = self.cache_bytes {
+            builder = builder.cache_bytes(bytes);
+        }
+        let store = builder.build()?;
         let sweeper = store.spawn_sweeper(Duration::from_secs(1));
         // The sweeper stops, then the store flushes, then the temp dir goes.
         Ok(Subject::new(store).with_guard((sweeper, temp)))

@@ -27,6 +27,8 @@ pub struct ServerSpec {
     /// The built-in backend; `None` for the store of a binary of one's own.
     pub backend: Option<Backend>,
     pub data_dir: Option<PathBuf>,
+    /// `--sled-cache-mib` for the sled backend.
+    pub sled_cache_mib: Option<u64>,
     pub redis_url: Option<String>,
     pub postgres_url: Option<String>,
     pub workers: usize,
@@ -55,6 +57,7 @@ impl ServerSpec {
         Self {
             backend: None,
             data_dir: None,
+            sled_cache_mib: None,
             redis_url: None,
             postgres_url: None,
             workers: 1,
@@ -112,6 +115,9 @@ impl ServerChild {
         }
         if let Some(dir) = &spec.data_dir {
             command.arg("--data-dir").arg(dir);
+        }
+        if let Some(mib) = spec.sled_cache_mib {
+            command.args(["--sled-cache-mib", &mib.to_string()]);
         }
         if let Some(url) = &spec.redis_url {
             command.args(["--redis-url", url]);

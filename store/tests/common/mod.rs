@@ -25,7 +25,9 @@ pub fn fixture_with(
     configure: impl FnOnce(actix_session_sled::Builder) -> actix_session_sled::Builder,
 ) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = sled::open(dir.path()).expect("open sled");
+    let db = actix_session_sled::sled_config(dir.path())
+        .open()
+        .expect("open sled");
     let clock = ManualClock::new(1_700_000_000_000);
     let store = configure(SledSessionStore::builder(db.clone()).clock(clock.clone()))
         .build()

@@ -51,11 +51,12 @@ impl Harness for SledHarness {
 
     async fn fresh(&self) -> anyhow::Result<Subject<SledSessionStore>> {
         let dir = tempfile::tempdir()?;
-        let db = sled::Config::new().path(dir.path()).open()?;
+        let db = actix_session_sled::sled_config(dir.path()).open()?;
         let store = SledSessionStore::builder(db.clone())
             .clock(self.clock.clone())
             .build()?;
         let sweeper = store.clone();
+        let damaged = store.clone();
         let records = db.open_tree(DEFAULT_DATA_TREE)?;
         Ok(Subject::new(store)
             .with_sweep(move || {
@@ -63,7 +64,10 @@ impl Harness for SledHarness {
                 async move { Ok(swept?) }
             })
             .with_damage(move |key, how| {
+                // Damage on disk, as a crash or bit rot leaves it: the store reads it back from
+                // sled, not from its cache (which holds what the store itself wrote).
                 let result = damage(&records, &key, how);
+                damaged.forget_cached(&key);
                 async move { result }
             })
             .with_guard(dir))

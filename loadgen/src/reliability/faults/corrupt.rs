@@ -104,7 +104,7 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
     let victims: Vec<ClientSession> = sessions.drain(..DAMAGE.len()).collect();
     let mut keys = Vec::new();
     {
-        let db = sled::open(&data_dir)?;
+        let db = actix_session_sled::sled_config(&data_dir).open()?;
         let tree = db.open_tree(DEFAULT_DATA_TREE)?;
         for (victim, (_, damage)) in victims.iter().zip(DAMAGE) {
             let session_key =

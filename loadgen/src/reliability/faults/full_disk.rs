@@ -60,8 +60,8 @@ pub struct FullDiskOutcome {
 }
 
 impl FullDiskOutcome {
-    /// Reads while the disk is full are not required: sled 0.34 refuses every operation on a
-    /// `Db` after an I/O error, and the store can reopen it only once there is room again.
+    /// Reads while the disk is full are reported, not required: the store serves what its
+    /// record cache holds while the database is closed, and the rest only once it reopens.
     pub fn passed(&self) -> bool {
         self.first_failure.as_deref() == Some("500")
             && self.intact_after_free == self.acknowledged

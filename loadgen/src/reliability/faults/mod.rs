@@ -142,7 +142,7 @@ fn markdown(report: &DiskFaultReport) -> String {
                 "| acknowledged sessions intact after freeing / after a restart | {} / {} |",
                 f.intact_after_free, f.intact_after_restart
             );
-            let _ = writeln!(md, "| acknowledged sessions readable while the disk was full (not required: sled 0.34 refuses every operation after an I/O error until the store can reopen it) | {} |", f.intact_while_full);
+            let _ = writeln!(md, "| acknowledged sessions readable while the disk was full (reported, not required: served from the store's record cache while the database is closed) | {} |", f.intact_while_full);
             let _ = writeln!(
                 md,
                 "| writes after freeing space | {}; {} login(s) failed before the first success |",
