@@ -69,7 +69,7 @@ fn encodings(n: usize) {
 
 fn raw_sled(n: usize, keys: &[String], record: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = actix_session_sled::sled_config(dir.path()).open().unwrap();
     let t = Instant::now();
     for key in keys {
         db.insert(key.as_bytes(), record).unwrap();
@@ -93,7 +93,7 @@ fn raw_sled(n: usize, keys: &[String], record: &[u8]) {
 async fn store_ops(n: usize) {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::starting_now();
-    let db = sled::open(dir.path()).unwrap();
+    let db = actix_session_sled::sled_config(dir.path()).open().unwrap();
     let store = SledSessionStore::builder(db)
         .clock(clock.clone())
         .build()
@@ -138,7 +138,7 @@ async fn store_ops(n: usize) {
 /// The two crash-safe write protocols for "record + index entry", on `threads` threads.
 fn write_protocols(n: usize, threads: usize, transactional: bool) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path()).unwrap();
+    let db = actix_session_sled::sled_config(dir.path()).open().unwrap();
     let data = db.open_tree("data").unwrap();
     let index = db.open_tree("index").unwrap();
     let record = vec![1u8; 120];

@@ -41,12 +41,3 @@ pub enum Error {
         attempts: usize,
     },
 }
-
-impl From<sled::transaction::TransactionError<Error>> for Error {
-    fn from(e: sled::transaction::TransactionError<Error>) -> Self {
-        match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => Error::Sled(e),
-        }
-    }
-}

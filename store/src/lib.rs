@@ -118,9 +118,15 @@ pub use config::{
     DEFAULT_INDEX_TREE, DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH, SEGMENT_SIZE,
 };
 pub use error::Error;
-pub use record::{
-    decode_record, state_size, DecodedRecord, RecordError, SessionState, FORMAT_VERSION,
-};
+pub use record::{state_size, RecordError, SessionState};
+
+/// The on-disk record format, for this project's benchmarks (which measure raw sled reads and a
+/// full-scan sweep of the same records): feature `internals`. Not part of the stable API; it
+/// changes whenever the format does, whatever the crate's version says.
+#[cfg(feature = "internals")]
+pub mod internals {
+    pub use crate::record::{decode_record, DecodedRecord, FORMAT_VERSION};
+}
 pub use store::SledSessionStore;
 pub use sweep::SweeperHandle;
 pub use verify::VerifyReport;

@@ -56,6 +56,7 @@ pub enum RecordError {
 }
 
 /// A decoded record, for tools that read the data tree directly (inspection, baselines).
+#[cfg(feature = "internals")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodedRecord {
     /// Expiry, in milliseconds since the Unix epoch.
@@ -67,6 +68,7 @@ pub struct DecodedRecord {
 }
 
 /// Decodes a whole record of the data tree.
+#[cfg(feature = "internals")]
 pub fn decode_record(bytes: &[u8]) -> Result<DecodedRecord, RecordError> {
     let header = decode_header(bytes)?;
     Ok(DecodedRecord {

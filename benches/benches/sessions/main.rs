@@ -1,8 +1,9 @@
 //! `cargo bench`: every store this project measures, through the generic groups (the sled
 //! store, the in-memory map, actix-session's cookie and Redis stores, and the published
 //! PostgreSQL store, Redis and PostgreSQL on servers started here on free loopback ports), then
-//! sled's own group. `BENCH_MAX_N=10000` caps N for a quick run; `cargo bench -p benches --
-//! --test` runs every benchmark once (the CI smoke). `cargo run -p benches --bin report` then
+//! sled's own group. `BENCH_MAX_N=10000` caps N for a quick run, `BENCH_STORES=sled,sled-only`
+//! runs only those groups; `cargo bench -p benches -- --test` runs every benchmark once (the CI
+//! smoke). `cargo run -p benches --bin report` then
 //! writes `results/bench.md`, `.json` and `.svg`.
 
 use std::time::Duration;
@@ -22,6 +23,9 @@ use testbed::certified::{CookieHarness, PostgresHarness, RedisHarness, SledHarne
 const NETWORK_MAX_N: usize = 100_000;
 
 fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label: &str, max: usize) {
+    if !wanted(label) {
+        return;
+    }
     match bench_store(c, harness, &Options::new(label, max)) {
         Ok(counts) => {
             extra.stores.push((label.to_owned(), harness.name()));
@@ -49,23 +53,35 @@ fn main() {
     measure(c, &mut extra, &MemoryHarness::new(), "memory", usize::MAX);
     // The cookie store keeps nothing server-side: N does not apply, measured once.
     measure(c, &mut extra, &CookieHarness, "cookie", 1_000);
-    match RedisHarness::start() {
-        Ok(redis) => measure(c, &mut extra, &redis, "redis", NETWORK_MAX_N),
-        Err(why) => skip(&mut extra, "redis", why),
+    if wanted("redis") {
+        match RedisHarness::start() {
+            Ok(redis) => measure(c, &mut extra, &redis, "redis", NETWORK_MAX_N),
+            Err(why) => skip(&mut extra, "redis", why),
+        }
     }
-    match PostgresHarness::start() {
-        Ok(postgres) => measure(c, &mut extra, &postgres, "postgres", NETWORK_MAX_N),
-        Err(why) => skip(&mut extra, "postgres", why),
+    if wanted("postgres") {
+        match PostgresHarness::start() {
+            Ok(postgres) => measure(c, &mut extra, &postgres, "postgres", NETWORK_MAX_N),
+            Err(why) => skip(&mut extra, "postgres", why),
+        }
     }
-    for n in session_counts() {
-        sled_only::bench(c, n, &mut extra).expect("sled's own benchmarks");
+    if wanted("sled-only") {
+        for n in session_counts() {
+            sled_only::bench(c, n, &mut extra).expect("sled's own benchmarks");
+        }
+        // Last: the first sled transaction in a process changes how every later operation locks.
+        sled_only::protocols(c).expect("the write protocols");
     }
-    // Last: the first sled transaction in a process changes how every later operation locks.
-    sled_only::protocols(c).expect("the write protocols");
     if let Err(e) = extra.save() {
         eprintln!("could not save the extra measurements: {e:#}");
     }
     criterion.final_summary();
+}
+
+/// Whether `BENCH_STORES` (a comma-separated list of labels, `sled-only` for sled's own group;
+/// default: everything) asks for `label`.
+fn wanted(label: &str) -> bool {
+    std::env::var("BENCH_STORES").map_or(true, |list| list.split(',').any(|l| l.trim() == label))
 }
 
 /// A store whose server could not start: skipped with the reason, unless `TESTBED_REQUIRE`

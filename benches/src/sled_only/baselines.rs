@@ -1,6 +1,6 @@
 //! The designs our store is measured against.
 
-use actix_session_sled::decode_record;
+use actix_session_sled::internals::decode_record;
 use sled::Transactional;
 
 /// The full-scan sweep of tower-sessions-sled-store: read and decode every record, delete the

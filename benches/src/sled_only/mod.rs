@@ -8,7 +8,7 @@ mod populated;
 mod protocols;
 
 use actix_session::storage::{SessionKey, SessionStore};
-use actix_session_sled::{decode_record, Clock};
+use actix_session_sled::{internals::decode_record, Clock};
 use criterion::{BatchSize, BenchmarkId, Criterion};
 
 use self::baselines::full_scan_sweep;
