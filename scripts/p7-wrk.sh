@@ -19,7 +19,7 @@ $BIN serve --backend sled --addr 127.0.0.1:0 --pin-core 1 >"$SERVE_LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -f "$SERVE_LOG"' EXIT
 for _ in $(seq 100); do grep -q '^listening on ' "$SERVE_LOG" && break; sleep 0.1; done
-ADDR=$(sed -n 's/^listening on //p' "$SERVE_LOG" | head -1)
+ADDR=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$SERVE_LOG" | head -1)
 [ -n "$ADDR" ] || { echo "the server did not start"; cat "$SERVE_LOG"; exit 1; }
 
 # One logged-in session for wrk (it sends the same cookie on every request).
