@@ -7,8 +7,9 @@
 //! driver kills the writer, reopens the directory in its own process and checks:
 //! - it opens, and `verify()` finds no fault (no record without an index entry, no corrupt one);
 //! - every acknowledged write is there with its value, or one newer (the write in flight);
-//!   under `EveryWrite` anything less is a lost write and fails the run, under `Periodic` lost
-//!   writes are counted against sled's flush window.
+//!   under `EveryWrite` anything less is a lost write and fails the run; under `Periodic` a lost
+//!   write must have been acknowledged within [`PERIODIC_LOSS_WINDOW`] of the kill (sled's
+//!   500 ms flush interval, plus one interval for a flush in progress), else it fails the run.
 
 use std::{
     collections::HashMap,
@@ -19,7 +20,7 @@ use std::{
         atomic::{AtomicU64, Ordering},
         mpsc, Arc,
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use actix_session::storage::{SessionKey, SessionStore};
@@ -31,6 +32,29 @@ use serde::{Deserialize, Serialize};
 use std::process::ExitCode;
 
 use crate::cli::{CrashArgs, CrashMode, CrashWriterArgs};
+
+/// The longest a write acknowledged under `Periodic` may be lost for: sled flushes every
+/// 500 ms (`flush_every_ms`), and a write acknowledged just after a flush began waits for the
+/// next one. A lost write acknowledged earlier than this before the kill is a durability fault.
+pub const PERIODIC_LOSS_WINDOW: Duration = Duration::from_millis(1_000);
+
+/// The kill comes this long after the writer's first acknowledged write: long enough for
+/// several of sled's periodic flushes, so that the window is tested, not only the first flush.
+const KILL_AFTER_MS: std::ops::Range<u64> = 30..1_500;
+
+/// The values acknowledged for each session index, with the moment each acknowledgement was
+/// read, in order.
+type Acks = HashMap<u64, Vec<(u64, Instant)>>;
+
+/// What one cycle's check found.
+struct CycleCheck {
+    faults: u64,
+    lost: u64,
+    /// Lost writes acknowledged earlier than the window allows.
+    outside_window: u64,
+    /// How long before the kill the oldest lost write was acknowledged.
+    oldest_lost: Duration,
+}
 
 /// The key of session `index` written in `cycle`: 64 alphanumeric characters, like real keys.
 pub fn crash_key(cycle: u64, index: u64) -> String {
@@ -95,6 +119,12 @@ pub struct CrashReport {
     pub verify_faults: u64,
     pub open_failures: Vec<String>,
     pub max_lost_in_a_cycle: u64,
+    /// Lost writes acknowledged more than [`PERIODIC_LOSS_WINDOW`] before the kill.
+    #[serde(default)]
+    pub lost_outside_window: u64,
+    /// How long before its kill the oldest lost write of any cycle was acknowledged (ms).
+    #[serde(default)]
+    pub oldest_lost_ms: u64,
     pub seed: u64,
     /// The command, build, machine and date of the run.
     pub provenance: String,
@@ -105,6 +135,7 @@ impl CrashReport {
     pub fn clean(&self) -> bool {
         self.open_failures.is_empty()
             && self.verify_faults == 0
+            && self.lost_outside_window == 0
             && (self.durability != "every-write" || self.lost_writes == 0)
     }
 }
@@ -130,20 +161,25 @@ pub fn run(
     };
     let mut rng = SmallRng::seed_from_u64(seed);
     for cycle in 0..cycles {
-        let acked = kill_one(
+        let (acked, killed_at) = kill_one(
             &dir,
             cycle,
             name,
             rng.random(),
-            Duration::from_millis(rng.random_range(30..400)),
+            Duration::from_millis(rng.random_range(KILL_AFTER_MS)),
         )?;
         report.cycles += 1;
-        report.acknowledged_writes += acked.len() as u64;
-        match check(&dir, cycle, &acked) {
-            Ok((faults, lost)) => {
-                report.verify_faults += faults;
-                report.lost_writes += lost;
-                report.max_lost_in_a_cycle = report.max_lost_in_a_cycle.max(lost);
+        report.acknowledged_writes += acked.values().map(|acks| acks.len() as u64).sum::<u64>();
+        match check(&dir, cycle, &acked, killed_at) {
+            Ok(found) => {
+                report.verify_faults += found.faults;
+                report.lost_writes += found.lost;
+                report.max_lost_in_a_cycle = report.max_lost_in_a_cycle.max(found.lost);
+                if durability == Durability::Periodic {
+                    report.lost_outside_window += found.outside_window;
+                }
+                let oldest = found.oldest_lost.as_millis() as u64;
+                report.oldest_lost_ms = report.oldest_lost_ms.max(oldest);
             }
             Err(why) => {
                 // Keep the directory for inspection and stop: later cycles would start from it.
@@ -160,15 +196,15 @@ pub fn run(
     Ok(report)
 }
 
-/// One cycle: start a writer, let it write for `after`, SIGKILL it; returns the acknowledged
-/// value of each session it wrote.
+/// One cycle: start a writer, let it write for `after`, SIGKILL it; returns the values
+/// acknowledged for each session it wrote, and the moment of the kill.
 fn kill_one(
     dir: &Path,
     cycle: u64,
     durability: &str,
     seed: u64,
     after: Duration,
-) -> anyhow::Result<HashMap<u64, u64>> {
+) -> anyhow::Result<(Acks, Instant)> {
     let mut child = Command::new(std::env::current_exe()?)
         .arg("crash-writer")
         .arg("--dir")
@@ -190,12 +226,15 @@ fn kill_one(
         .ok_or_else(|| anyhow::anyhow!("no stdout from the writer"))?;
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::spawn(move || {
-        let mut acked = HashMap::new();
+        let mut acked = Acks::new();
         let mut first = Some(tx);
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let mut parts = line.split_whitespace().skip(1).map(str::parse::<u64>);
             if let (Some(Ok(index)), Some(Ok(value))) = (parts.next(), parts.next()) {
-                acked.insert(index, value);
+                acked
+                    .entry(index)
+                    .or_default()
+                    .push((value, Instant::now()));
                 // The kill timer starts at the first acknowledged write.
                 if let Some(tx) = first.take() {
                     let _ = tx.send(());
@@ -208,6 +247,7 @@ fn kill_one(
     let _ = rx.recv_timeout(Duration::from_secs(30));
     std::thread::sleep(after);
     child.kill()?; // SIGKILL
+    let killed_at = Instant::now();
     let status = child.wait()?;
     let acked = reader
         .join()
@@ -216,11 +256,11 @@ fn kill_one(
         !status.success(),
         "the writer exited by itself ({status}) instead of being killed"
     );
-    Ok(acked)
+    Ok((acked, killed_at))
 }
 
-/// Reopens the directory and checks it; returns (verify faults, lost acknowledged writes).
-fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64), String> {
+/// Reopens the directory and checks it against what was acknowledged before `killed_at`.
+fn check(dir: &Path, cycle: u64, acked: &Acks, killed_at: Instant) -> Result<CycleCheck, String> {
     let dir: PathBuf = dir.to_owned();
     let opened = std::panic::catch_unwind(move || SledSessionStore::open(&dir))
         .map_err(|panic| {
@@ -234,8 +274,13 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
-    let mut lost = 0;
-    for (&index, &value) in acked {
+    let mut found = CycleCheck {
+        faults: report.faults(),
+        lost: 0,
+        outside_window: 0,
+        oldest_lost: Duration::ZERO,
+    };
+    for (&index, acks) in acked {
         let key: SessionKey = crash_key(cycle, index)
             .try_into()
             .map_err(|e| format!("{e}"))?;
@@ -243,13 +288,23 @@ fn check(dir: &Path, cycle: u64, acked: &HashMap<u64, u64>) -> Result<(u64, u64)
             .block_on(opened.load(&key))
             .map_err(|e| format!("load failed: {e}"))?
             .and_then(|s| s.get("v").and_then(|v| v.parse::<u64>().ok()));
-        // The write in flight at the kill may have landed too: value + 1 is fine.
-        if !matches!(stored, Some(v) if v == value || v == value + 1) {
-            lost += 1;
+        // Values only grow, so every acknowledged value above the stored one was lost. (The
+        // write in flight at the kill may have landed too: a stored value one above the last
+        // acknowledged one is fine.)
+        for &(value, acknowledged_at) in acks {
+            if stored.is_some_and(|v| v >= value) {
+                continue;
+            }
+            found.lost += 1;
+            let age = killed_at.saturating_duration_since(acknowledged_at);
+            found.oldest_lost = found.oldest_lost.max(age);
+            if age > PERIODIC_LOSS_WINDOW {
+                found.outside_window += 1;
+            }
         }
     }
     opened.flush().map_err(|e| e.to_string())?;
-    Ok((report.faults(), lost))
+    Ok(found)
 }
 
 /// Writes `crash.json` and `crash.md` into `dir`.
@@ -258,18 +313,20 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
     let mut md = String::new();
     let _ = writeln!(md, "# Crash test\n");
     let _ = writeln!(md, "{}\n", crate::reliability::provenance());
-    let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment (30–400 ms after its first write); reopen; `verify()`; check every acknowledged write.\n");
-    let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | verify faults | failed opens | seed |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment ({}–{} ms after its first write); reopen; `verify()`; check every acknowledged write. `every-write` may lose none; `periodic` may lose only writes acknowledged within {} ms of the kill (sled flushes every 500 ms; a write acknowledged as a flush begins waits for the next).\n", KILL_AFTER_MS.start, KILL_AFTER_MS.end, PERIODIC_LOSS_WINDOW.as_millis());
+    let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | oldest lost write, ms before the kill | lost outside the window | verify faults | failed opens | seed |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|");
     for r in reports {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.durability,
             r.cycles,
             r.acknowledged_writes,
             r.lost_writes,
             r.max_lost_in_a_cycle,
+            r.oldest_lost_ms,
+            r.lost_outside_window,
             r.verify_faults,
             r.open_failures.len(),
             r.seed
@@ -303,12 +360,14 @@ pub fn main(args: &CrashArgs) -> ExitCode {
         match run(args.cycles, mode, seed, &work_dir) {
             Ok(report) => {
                 eprintln!(
-                    "{}: {} cycles, {} acknowledged writes, {} lost (at most {} in a cycle), {} verify faults, {} open failures",
+                    "{}: {} cycles, {} acknowledged writes, {} lost (at most {} in a cycle, the oldest acknowledged {} ms before its kill, {} outside the window), {} verify faults, {} open failures",
                     report.durability,
                     report.cycles,
                     report.acknowledged_writes,
                     report.lost_writes,
                     report.max_lost_in_a_cycle,
+                    report.oldest_lost_ms,
+                    report.lost_outside_window,
                     report.verify_faults,
                     report.open_failures.len()
                 );

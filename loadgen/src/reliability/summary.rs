@@ -60,6 +60,8 @@ fn crash(md: &mut String, modes: &[CrashReport]) {
         "acknowledged writes",
         "lost",
         "most lost in one cycle",
+        "oldest lost write (ms before the kill)",
+        "lost outside the window",
         "verify faults",
         "failed opens",
     ]);
@@ -70,6 +72,8 @@ fn crash(md: &mut String, modes: &[CrashReport]) {
             mode.acknowledged_writes.to_string(),
             mode.lost_writes.to_string(),
             mode.max_lost_in_a_cycle.to_string(),
+            mode.oldest_lost_ms.to_string(),
+            mode.lost_outside_window.to_string(),
             mode.verify_faults.to_string(),
             mode.open_failures.len().to_string(),
         ]);
