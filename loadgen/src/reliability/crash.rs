@@ -42,6 +42,11 @@ pub const PERIODIC_LOSS_WINDOW: Duration = Duration::from_millis(1_000);
 /// several of sled's periodic flushes, so that the window is tested, not only the first flush.
 const KILL_AFTER_MS: std::ops::Range<u64> = 30..1_500;
 
+/// Kill cycles one sled directory lives through before a fresh one starts: each cycle reopens
+/// the directory and `verify()` walks all of it, so a directory that grew through hundreds of
+/// cycles would make the run's time grow with the square of the cycles.
+const CYCLES_PER_DIRECTORY: u64 = 25;
+
 /// The values acknowledged for each session index, with the moment each acknowledgement was
 /// read, in order.
 type Acks = HashMap<u64, Vec<(u64, Instant)>>;
@@ -151,8 +156,6 @@ pub fn run(
         Durability::EveryWrite => "every-write",
         Durability::Periodic => "periodic",
     };
-    let dir = work_dir.join(format!("crash-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
     let mut report = CrashReport {
         durability: name.to_owned(),
         seed,
@@ -161,6 +164,10 @@ pub fn run(
     };
     let mut rng = SmallRng::seed_from_u64(seed);
     for cycle in 0..cycles {
+        let dir = work_dir.join(format!("crash-{name}-{}", cycle / CYCLES_PER_DIRECTORY));
+        if cycle % CYCLES_PER_DIRECTORY == 0 {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         let (acked, killed_at) = kill_one(
             &dir,
             cycle,
@@ -313,7 +320,7 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
     let mut md = String::new();
     let _ = writeln!(md, "# Crash test\n");
     let _ = writeln!(md, "{}\n", crate::reliability::provenance());
-    let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment ({}–{} ms after its first write); reopen; `verify()`; check every acknowledged write. `every-write` may lose none; `periodic` may lose only writes acknowledged within {} ms of the kill (sled flushes every 500 ms; a write acknowledged as a flush begins waits for the next).\n", KILL_AFTER_MS.start, KILL_AFTER_MS.end, PERIODIC_LOSS_WINDOW.as_millis());
+    let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment ({}–{} ms after its first write); reopen; `verify()`; check every acknowledged write. A directory lives through {} cycles, then a fresh one starts. `every-write` may lose none; `periodic` may lose only writes acknowledged within {} ms of the kill (sled flushes every 500 ms; a write acknowledged as a flush begins waits for the next).\n", KILL_AFTER_MS.start, KILL_AFTER_MS.end, CYCLES_PER_DIRECTORY, PERIODIC_LOSS_WINDOW.as_millis());
     let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | oldest lost write, ms before the kill | lost outside the window | verify faults | failed opens | seed |");
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|");
     for r in reports {
