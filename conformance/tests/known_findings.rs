@@ -2,7 +2,9 @@
 //! property for another reason fails the test, and a finding that stops reproducing fails it
 //! too, so the list cannot go stale.
 
-use conformance::{check, KnownFinding, MemoryHarness, Property, SuiteConfig, Verdict, Violation};
+use conformance::{
+    check, KnownFinding, MemoryHarness, Property, Report, SuiteConfig, Verdict, Violation,
+};
 use testbed::mutants::{Mutant, MutantHarness};
 
 /// A finding on `lifecycle` of the given kind.
@@ -16,18 +18,23 @@ const fn lifecycle_finding(violation: Violation) -> KnownFinding {
     }
 }
 
+/// `lifecycle` on a store whose `update` keeps the old state, with `known` declared.
+fn lifecycle_of_stale_updates(known: &[KnownFinding]) -> Report {
+    let harness = MutantHarness::new(Mutant::UpdateKeepsOldState);
+    check(
+        &harness,
+        Property::Lifecycle,
+        &SuiteConfig::default(),
+        known,
+    )
+}
+
 /// The finding PostgreSQL's store has (`update` of a dead key returns it), declared for a store
 /// whose `update` instead keeps the old state.
 #[test]
 fn a_finding_does_not_excuse_another_failure_of_its_property() {
     let known = [lifecycle_finding(Violation::DeadKeyReturned)];
-    let harness = MutantHarness::new(Mutant::UpdateKeepsOldState);
-    let report = check(
-        &harness,
-        Property::Lifecycle,
-        &SuiteConfig::default(),
-        &known,
-    );
+    let report = lifecycle_of_stale_updates(&known);
     match report.verdict(&known) {
         Verdict::Fails(why) => assert!(
             why.contains(Violation::WrongState.describe()),
@@ -41,13 +48,7 @@ fn a_finding_does_not_excuse_another_failure_of_its_property() {
 #[test]
 fn a_finding_excuses_the_failure_it_describes() {
     let known = [lifecycle_finding(Violation::WrongState)];
-    let harness = MutantHarness::new(Mutant::UpdateKeepsOldState);
-    let report = check(
-        &harness,
-        Property::Lifecycle,
-        &SuiteConfig::default(),
-        &known,
-    );
+    let report = lifecycle_of_stale_updates(&known);
     assert!(
         matches!(report.verdict(&known), Verdict::Known),
         "expected the declared finding to excuse the failure: {}",
