@@ -4,22 +4,75 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
-use actix_session::storage::{SaveError, SessionStore};
+use actix_session::storage::{SaveError, SessionKey, SessionStore};
 use actix_session_sled::{Durability, SledSessionStore};
 use common::*;
 use testbed::tmpfs::Tmpfs;
 
+/// A 16 MiB tmpfs under `dir`, or `None` (the reason printed) where none can be mounted.
+fn mount_small_tmpfs(dir: &Path) -> Option<Tmpfs> {
+    match Tmpfs::mount(&dir.join("tmpfs"), 16) {
+        Ok(mount) => Some(mount),
+        Err(reason) => {
+            eprintln!("SKIPPED the full-disk test: {reason}");
+            None
+        }
+    }
+}
+
+/// A state of about a kilobyte, so that the disk fills in a few thousand saves.
+fn big_state() -> HashMap<String, String> {
+    let padded = format!("\"{}\"", "x".repeat(1_000));
+    state(&[("pad", padded.as_str())])
+}
+
+/// What filling the disk left.
+struct Filled {
+    /// Every session whose save was acknowledged.
+    saved: Vec<SessionKey>,
+    /// The file that took most of the room; removing it frees the disk.
+    filler: PathBuf,
+    /// The error of the first save that failed.
+    failure: SaveError,
+}
+
+/// Saves 50 sessions, fills most of `mount` with a file, then saves until a save fails.
+async fn fill_until_a_save_fails(
+    store: &SledSessionStore,
+    mount: &Tmpfs,
+    big: &HashMap<String, String>,
+) -> Filled {
+    let mut saved = Vec::new();
+    for _ in 0..50 {
+        saved.push(store.save(big.clone(), &DAY).await.unwrap());
+    }
+    let filler = mount.fill("filler", 256 * 1024).unwrap();
+    for _ in 0..100_000 {
+        match store.save(big.clone(), &DAY).await {
+            Ok(key) => saved.push(key),
+            Err(failure) => {
+                return Filled {
+                    saved,
+                    filler,
+                    failure,
+                }
+            }
+        }
+    }
+    panic!("the disk never filled up");
+}
+
 #[actix_rt::test]
 async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed() {
     let dir = tempfile::tempdir().unwrap();
-    let mount = match Tmpfs::mount(&dir.path().join("tmpfs"), 16) {
-        Ok(mount) => mount,
-        Err(reason) => {
-            eprintln!("SKIPPED the full-disk test: {reason}");
-            return;
-        }
+    let Some(mount) = mount_small_tmpfs(dir.path()) else {
+        return;
     };
     let path = mount.path().join("sessions");
     let store = SledSessionStore::builder_at(&path)
@@ -27,25 +80,12 @@ async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed
         .durability(Durability::EveryWrite)
         .build()
         .unwrap();
-    let padded = format!("\"{}\"", "x".repeat(1_000));
-    let big = state(&[("pad", padded.as_str())]);
-    let mut saved = Vec::new();
-    for _ in 0..50 {
-        saved.push(store.save(big.clone(), &DAY).await.unwrap());
-    }
-
-    let filler = mount.fill("filler", 256 * 1024).unwrap();
-    let mut failure = None;
-    for _ in 0..100_000 {
-        match store.save(big.clone(), &DAY).await {
-            Ok(key) => saved.push(key),
-            Err(error) => {
-                failure = Some(error);
-                break;
-            }
-        }
-    }
-    let failure = failure.expect("the disk never filled up");
+    let big = big_state();
+    let Filled {
+        mut saved,
+        filler,
+        failure,
+    } = fill_until_a_save_fails(&store, &mount, &big).await;
     assert!(matches!(failure, SaveError::Other(_)), "{failure:?}");
     // While the disk is full the database is closed for reopening; what the store acknowledged
     // is still served, from its record cache.
@@ -84,12 +124,8 @@ async fn a_full_disk_fails_writes_loses_nothing_and_recovers_once_space_is_freed
 #[actix_rt::test]
 async fn over_a_callers_db_reads_keep_working_and_writes_keep_failing_after_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
-    let mount = match Tmpfs::mount(&dir.path().join("tmpfs"), 16) {
-        Ok(mount) => mount,
-        Err(reason) => {
-            eprintln!("SKIPPED the full-disk test: {reason}");
-            return;
-        }
+    let Some(mount) = mount_small_tmpfs(dir.path()) else {
+        return;
     };
     let path = mount.path().join("sessions");
     let db = actix_session_sled::sled_config(&path).open().unwrap();
@@ -99,24 +135,8 @@ async fn over_a_callers_db_reads_keep_working_and_writes_keep_failing_after_an_i
         .cache_bytes(0)
         .build()
         .unwrap();
-    let padded = format!("\"{}\"", "x".repeat(1_000));
-    let big = state(&[("pad", padded.as_str())]);
-    let mut saved = Vec::new();
-    for _ in 0..50 {
-        saved.push(store.save(big.clone(), &DAY).await.unwrap());
-    }
-    let filler = mount.fill("filler", 256 * 1024).unwrap();
-    let mut failed = false;
-    for _ in 0..100_000 {
-        match store.save(big.clone(), &DAY).await {
-            Ok(key) => saved.push(key),
-            Err(_) => {
-                failed = true;
-                break;
-            }
-        }
-    }
-    assert!(failed, "the disk never filled up");
+    let big = big_state();
+    let Filled { saved, filler, .. } = fill_until_a_save_fails(&store, &mount, &big).await;
     let mut readable = 0;
     let mut errors = 0;
     for key in &saved {

@@ -54,35 +54,31 @@ pub fn bench(c: &mut Criterion) -> anyhow::Result<()> {
     group.throughput(Throughput::Elements(1));
     // Offset the raw keys per benchmark so that no insert finds its key taken.
     let mut offset = 0u64;
-    for threads in [1, 2, 4] {
-        offset += 1 << 40;
-        group.bench_function(BenchmarkId::new("ordered_writes", threads), |b| {
-            b.iter_custom(|iters| {
-                offset += iters;
-                let base = offset;
-                spread(iters, threads, |i| {
-                    let key = raw_key(base + i);
-                    index.insert(entry(base + i), &[]).expect("index");
-                    let _ = data
-                        .compare_and_swap(key, None::<&[u8]>, Some(record.as_slice()))
-                        .expect("cas");
+    // One save of raw key `i` by each protocol.
+    let ordered_writes = |i: u64| {
+        index.insert(entry(i), &[]).expect("index");
+        let _ = data
+            .compare_and_swap(raw_key(i), None::<&[u8]>, Some(record.as_slice()))
+            .expect("cas");
+    };
+    let transaction = |i: u64| {
+        transactional_save(&data, &index, &raw_key(i), &entry(i), &record).expect("transaction");
+    };
+    let protocols: [(&str, &(dyn Fn(u64) + Sync)); 2] = [
+        ("ordered_writes", &ordered_writes),
+        ("transaction", &transaction),
+    ];
+    for (name, save) in protocols {
+        for threads in [1, 2, 4] {
+            offset += 1 << 40;
+            group.bench_function(BenchmarkId::new(name, threads), |b| {
+                b.iter_custom(|iters| {
+                    offset += iters;
+                    let base = offset;
+                    spread(iters, threads, |i| save(base + i))
                 })
-            })
-        });
-    }
-    for threads in [1, 2, 4] {
-        offset += 1 << 40;
-        group.bench_function(BenchmarkId::new("transaction", threads), |b| {
-            b.iter_custom(|iters| {
-                offset += iters;
-                let base = offset;
-                spread(iters, threads, |i| {
-                    let key = raw_key(base + i);
-                    transactional_save(&data, &index, &key, &entry(base + i), &record)
-                        .expect("transaction");
-                })
-            })
-        });
+            });
+        }
     }
     group.finish();
     Ok(())
