@@ -100,6 +100,13 @@ impl RecordCache {
         }
     }
 
+    /// Forgets what is cached for `key`, taking the key's lock to do so: for callers that do
+    /// not hold it already.
+    pub(crate) fn forget_locked(&self, key: &[u8]) {
+        let _key = self.lock(key);
+        self.forget(key);
+    }
+
     /// Bytes cached now (keys, records and per-entry overhead).
     pub(crate) fn weight(&self) -> u64 {
         self.records.as_ref().map_or(0, Cache::weight)

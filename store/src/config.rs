@@ -40,7 +40,10 @@ pub const DEFAULT_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The segment size of the databases the store creates: 8 MiB, where sled's default is 512 KiB.
 /// Chosen by measurement: with the larger segments sled's log keeps far less dead space per
-/// live session (the README's "Disk" figures), at no cost per operation.
+/// live session (the README's "Disk layout" figures), at no measurable cost per operation. The
+/// price: sled's write buffer is a segment long, so under [`Durability::Periodic`] more of the
+/// writes since the last flush stay in the process, and a killed process loses more of that
+/// flush window (never more than the window; `loadgen crash` checks it).
 pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 
 /// The sled configuration [`SledSessionStore::open`] and [`SledSessionStore::builder_at`] use

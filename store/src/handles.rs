@@ -53,9 +53,8 @@ struct State {
 
 pub(crate) struct Handles {
     state: RwLock<State>,
-    /// The generation of the next opening.
-    next_generation: AtomicU64,
-    /// The generation of the last opening that succeeded.
+    /// The generation of the last opening that succeeded. Reopening happens under the write
+    /// lock of `state`, so the next opening is simply this one's successor.
     last_generation: AtomicU64,
     /// Where to reopen from: set when the store opened the directory itself.
     reopen_from: Option<PathBuf>,
@@ -73,7 +72,6 @@ impl Handles {
         let trees = open_trees(db, &data_tree, &index_tree, 0)?;
         let now = Instant::now();
         Ok(Self {
-            next_generation: AtomicU64::new(1),
             last_generation: AtomicU64::new(0),
             state: RwLock::new(State {
                 open: Some(Arc::new(trees)),
@@ -104,7 +102,7 @@ impl Handles {
             .open()
             .map_err(Error::from)
             .and_then(|db| {
-                let generation = self.next_generation.fetch_add(1, Ordering::Relaxed);
+                let generation = self.last_generation() + 1;
                 open_trees(db, &self.data_tree, &self.index_tree, generation)
             });
         match reopened {

@@ -21,8 +21,7 @@ impl SledSessionStore {
             let trees = self.inner.handles.current()?;
             let flushed = trees.db.flush_async().await.map_err(Error::from);
             if let Err(error) = self.inner.handles.check(&trees, flushed) {
-                let _key = self.inner.cache.lock(key);
-                self.inner.cache.forget(key);
+                self.inner.cache.forget_locked(key);
                 return Err(error);
             }
         }

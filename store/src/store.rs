@@ -126,8 +126,7 @@ impl SledSessionStore {
     /// (to repair or damage a record) calls this afterwards, or uses a store built with
     /// [`Builder::cache_bytes`]`(0)`.
     pub fn forget_cached(&self, key: &str) {
-        let _key = self.inner.cache.lock(key.as_bytes());
-        self.inner.cache.forget(key.as_bytes());
+        self.inner.cache.forget_locked(key.as_bytes());
     }
 
     /// Bytes the record cache holds now (keys, records and per-entry overhead); never more than
