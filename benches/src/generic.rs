@@ -19,9 +19,9 @@ use std::{
 };
 
 use actix_session::storage::{generate_session_key, SessionKey, SessionStore};
-use conformance::{Harness, Subject};
 use criterion::{BenchmarkId, Criterion, Throughput};
 use futures_util::{stream, StreamExt as _};
+use session_store_conformance::{Harness, Subject};
 
 use crate::fixtures::{mix, realistic_state, session_counts, State, DAY};
 
@@ -139,7 +139,7 @@ pub async fn expire<H: Harness>(
     let caps = harness.capabilities();
     if !caps.clock.is_controlled() {
         tokio::time::sleep(Duration::from_millis(1_400)).await;
-    } else if let conformance::Clock::Controlled(advance) = &caps.clock {
+    } else if let session_store_conformance::Clock::Controlled(advance) = &caps.clock {
         advance(Duration::from_secs(2));
     }
     Ok(keys)

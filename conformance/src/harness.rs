@@ -11,7 +11,9 @@ use crate::{config::SuiteConfig, State};
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// How the suite gets stores. Implement it in your tests and call
-/// [`conformance_tests!`](crate::conformance_tests).
+/// [`conformance_tests!`](crate::conformance_tests). Implement it in your library (or a
+/// `publish = false` crate of your workspace) instead when a load binary shares it: a test's
+/// dev-dependencies are not visible to a binary.
 ///
 /// # How the suite calls it
 /// - [`Harness::fresh`] is called once per generated case (`model_based`: once per case, so
@@ -44,6 +46,15 @@ pub trait Harness: Send + Sync + 'static {
 
     /// A fresh, empty store and its controls.
     fn fresh(&self) -> impl Future<Output = anyhow::Result<Subject<Self::Store>>>;
+
+    /// Where `cargo test` writes the certification report of this store (Markdown and JSON,
+    /// see [`matrix`](crate::matrix)), or `None` for no report. The default reads the
+    /// directory from `CONFORMANCE_REPORT`.
+    fn report_dir(&self) -> Option<std::path::PathBuf> {
+        std::env::var_os("CONFORMANCE_REPORT")
+            .filter(|dir| !dir.is_empty())
+            .map(std::path::PathBuf::from)
+    }
 }
 
 /// How a store's record is damaged by [`Subject::with_damage`].

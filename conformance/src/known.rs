@@ -13,6 +13,9 @@ use crate::{
 /// `observed`, in whichever property they appear. Any other failure still fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownFinding {
+    /// A short id for reports and test output, unique within the store's list (`P1`, `R2`;
+    /// `M1` and on are the middleware's own, [`MIDDLEWARE_KNOWN_FINDINGS`]).
+    pub id: &'static str,
     /// The property in which it reproduces every run (a deterministic one, ideally).
     pub property: Property,
     /// The kind of failure it is.
@@ -35,6 +38,7 @@ impl KnownFinding {
 /// Findings in actix-session's middleware itself, which every store shows at the HTTP level.
 /// [`check`](crate::check) always counts them as known.
 pub const MIDDLEWARE_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
+    id: "M1",
     property: Property::HttpSessionUpdate,
     violation: Violation::ChangeNotSaved,
     observed: "Session::update",
@@ -43,46 +47,6 @@ pub const MIDDLEWARE_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
     consequence: "a handler that changes the session only through `Session::update` loses the \
                   change when the request ends",
 }];
-
-/// Checks one property and panics with the reason if the store breaks it. A finding in
-/// `known` (or in [`MIDDLEWARE_KNOWN_FINDINGS`]) is printed instead of failing; if a finding
-/// listed for this property stops reproducing, the test fails so that it is removed.
-pub fn assert_property<H: crate::Harness>(harness: &H, property: Property, known: &[KnownFinding]) {
-    let report = crate::check(harness, property, &harness.config(), known);
-    println!("{}", report.summary());
-    match report.verdict(known) {
-        Verdict::Holds | Verdict::Known | Verdict::NotApplicable(_) => {}
-        Verdict::Fails(why) => panic!("{why}"),
-    }
-}
-
-/// One `#[test]` per property for the harness expression given (evaluated once per test), and
-/// optionally a slice of known findings.
-///
-/// ```ignore
-/// conformance::conformance_tests!(MyHarness::new());
-/// conformance::conformance_tests!(MyHarness::new(), MY_KNOWN_FINDINGS);
-/// ```
-#[macro_export]
-macro_rules! conformance_tests {
-    ($harness:expr) => {
-        $crate::conformance_tests!($harness, &[]);
-    };
-    ($harness:expr, $known:expr) => {
-        $crate::conformance_tests!(@each $harness, $known;
-            model_based ModelBased, lifecycle Lifecycle, expiry Expiry, ttl_edges TtlEdges,
-            state_round_trip StateRoundTrip, size_limits SizeLimits, keys Keys,
-            capacity Capacity, interleaving Interleaving, races Races, concurrency Concurrency,
-            damaged_records DamagedRecords, http_workflow HttpWorkflow, http_expiry HttpExpiry,
-            http_session_update HttpSessionUpdate);
-    };
-    (@each $harness:expr, $known:expr; $($test:ident $property:ident),* $(,)?) => {$(
-        #[test]
-        fn $test() {
-            $crate::assert_property(&$harness, $crate::Property::$property, $known);
-        }
-    )*};
-}
 
 impl Report {
     /// The verdict on this report, given the findings the caller declared known.

@@ -1,6 +1,6 @@
-//! A property-based conformance suite for any actix-session
-//! [`SessionStore`](actix_session::storage::SessionStore), at the store level and behind
-//! `SessionMiddleware` on a real server.
+//! A property-based conformance suite for web session stores: any actix-session
+//! [`SessionStore`](actix_session::storage::SessionStore) (0.11, and 0.10 or 0.9 through
+//! [`compat`]), at the store level and behind `SessionMiddleware` on a real server.
 //!
 //! actix-session's own store tests are private to that crate, so a store author has had nothing
 //! to run. This crate is that suite. A verdict means something only if the properties produce
@@ -35,27 +35,49 @@
 //! reason, never passed silently.
 //!
 //! # Certify your store in five minutes
-//! 1. Add the suite as a dev-dependency: `conformance = "0.2"` (with feature
-//!    `actix-session-0_10` or `actix-session-0_9` if your store is built on that release; see
-//!    [`compat`]).
+//! 1. Add the suite as a dev-dependency:
+//!    `session-store-conformance = "0.1"` (with feature `actix-session-0_10` or
+//!    `actix-session-0_9` if your store is built on that release; see [`compat`]).
 //! 2. Write a [`Harness`] in `tests/conformance.rs`: how to make a fresh, empty store, what it
 //!    promises ([`Capabilities`]), and the controls you can give the suite (a clock it can move,
-//!    a sweep, a hook that damages a record, a teardown).
-//! 3. `conformance::conformance_tests!(YourHarness::new());` makes one `#[test]` per property.
-//! 4. `cargo test`. A failure says which promise broke and how. A bug you cannot fix today
-//!    (one in a dependency, say) becomes a [`KnownFinding`]: printed on every run, excusing only
-//!    that failure, and failing the test once it stops reproducing.
+//!    a sweep, a hook that damages a record, a teardown). If a load binary will share it
+//!    (`session-store-loadgen`'s `main_with`), put it in your library or a `publish = false`
+//!    crate instead: a binary cannot see a test's dev-dependencies.
+//! 3. `session_store_conformance::conformance_tests!(YourHarness::new());` makes one `#[test]`
+//!    per property. A store that needs a server uses the `server` form with a harness that
+//!    starts it ([`fixtures`]): the tests then skip visibly when the server is missing, or
+//!    fail when `CONFORMANCE_REQUIRE` names it.
+//! 4. `cargo test`. Every verdict but a plain pass prints one line on the terminal, without
+//!    `--nocapture`: "not applicable" with the reason, a known finding with its id, an
+//!    advisory, a skip. A failure says which promise broke, in which phase, and how. A bug you
+//!    cannot fix today (one in a dependency, say) becomes a [`KnownFinding`]: printed on every
+//!    run, excusing only that failure, and failing the test once it stops reproducing.
+//! 5. `CONFORMANCE_REPORT=target/conformance cargo test` also writes the certification report,
+//!    `conformance.md` and `conformance.json` in that directory ([`matrix`]), for your README.
 //!
-//! The worked example is the harness this project certifies `actix-session-sqlx-postgres` with
-//! (a published store on actix-session 0.10, used as published): a schema per fresh store on a
-//! PostgreSQL server, the store built from a pool whose connections use that schema, a damage
-//! hook that rewrites a row, and a teardown that drops the schema.
+//! The worked example is a harness for `actix-session-sqlx-postgres` (a published store on
+//! actix-session 0.10, used as published): a schema per fresh store on a PostgreSQL server the
+//! harness starts (or the one `CONFORMANCE_POSTGRES_URL` names), the store built from a pool
+//! whose connections use that schema, a damage hook that rewrites a row, and a teardown that
+//! drops the schema. About forty lines:
 //!
-//! ```ignore
+//! ```no_run
+//! use std::sync::{atomic::{AtomicU64, Ordering}, Arc};
+//!
 //! use actix_session_sqlx_postgres::SqlxPostgresqlSessionStore;
-//! use conformance::{compat::V0_10, Capabilities, Damage, Harness, Subject, SuiteConfig};
+//! use session_store_conformance::{
+//!     compat::V0_10, fixtures::{self, Backend, Unavailable}, Capabilities, Damage, Harness,
+//!     KnownFinding, Property, Subject, Violation,
+//! };
+//! use sqlx::{postgres::{PgConnectOptions, PgPoolOptions}, Connection as _, PgConnection};
 //!
-//! struct PostgresHarness { url: String, next: std::sync::atomic::AtomicU64 }
+//! struct PostgresHarness { backend: Backend, next: AtomicU64 }
+//!
+//! impl PostgresHarness {
+//!     fn start() -> Result<Self, Unavailable> {
+//!         Ok(Self { backend: fixtures::postgres()?, next: AtomicU64::new(0) })
+//!     }
+//! }
 //!
 //! impl Harness for PostgresHarness {
 //!     type Store = V0_10<SqlxPostgresqlSessionStore>; // a 0.10 store, certified as 0.11
@@ -68,26 +90,60 @@
 //!         Capabilities::default()
 //!     }
 //!
-//!     fn config(&self) -> SuiteConfig {
-//!         SuiteConfig::default() // every knob is there for stores that are slow per call
-//!     }
-//!
 //!     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-//!         let schema = format!("s{}", self.next.fetch_add(1, Ordering::SeqCst));
-//!         // CREATE SCHEMA, CREATE TABLE {schema}.sessions (...), then a pool whose
-//!         // connections set search_path to the schema:
-//!         let pool = connect_to(&self.url, &schema).await?;
+//!         let n = self.next.fetch_add(1, Ordering::SeqCst);
+//!         let schema = format!("p{}_case{n}", std::process::id());
+//!         let options: PgConnectOptions = self.backend.url().parse()?;
+//!         let mut admin = PgConnection::connect_with(&options).await?;
+//!         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await?;
+//!         sqlx::query(&format!(
+//!             "CREATE TABLE {schema}.sessions (key TEXT PRIMARY KEY NOT NULL, \
+//!              session_state JSONB, expires TIMESTAMP WITH TIME ZONE NOT NULL)"
+//!         ))
+//!         .execute(&mut admin)
+//!         .await?;
+//!         let pool = PgPoolOptions::new()
+//!             .connect_lazy_with(options.options([("search_path", schema.as_str())]));
 //!         let store = SqlxPostgresqlSessionStore::from_pool(Arc::new(pool.clone()));
 //!         Ok(Subject::new(V0_10(store))
-//!             .with_damage({ let pool = pool.clone(); move |key, how| damage(pool.clone(), key, how) })
-//!             .with_teardown(move || drop_schema(pool, schema)))
+//!             .with_damage(move |key, how| {
+//!                 let pool = pool.clone();
+//!                 async move {
+//!                     let value = match how {
+//!                         Damage::Overwritten => "'\"not a session\"'::jsonb",
+//!                         Damage::Truncated => "NULL",
+//!                     };
+//!                     let sql = format!("UPDATE sessions SET session_state = {value} WHERE key = $1");
+//!                     sqlx::query(&sql).bind(key).execute(&pool).await?;
+//!                     Ok(())
+//!                 }
+//!             })
+//!             .with_teardown(move || async move {
+//!                 let sql = format!("DROP SCHEMA {schema} CASCADE");
+//!                 sqlx::query(&sql).execute(&mut admin).await?;
+//!                 Ok(())
+//!             }))
 //!     }
 //! }
 //!
-//! conformance::conformance_tests!(PostgresHarness::start()?, POSTGRES_KNOWN_FINDINGS);
+//! /// One of the findings this store has (all of them: `stores::POSTGRES_KNOWN_FINDINGS`).
+//! const KNOWN: &[KnownFinding] = &[KnownFinding {
+//!     id: "P1",
+//!     property: Property::Lifecycle,
+//!     violation: Violation::DeadKeyReturned,
+//!     observed: "the write is lost",
+//!     explanation: "`update` of a key with no row returns the key as if the state were saved",
+//!     consequence: "a change racing a logout is answered as saved and silently lost",
+//! }];
+//!
+//! session_store_conformance::conformance_tests!(
+//!     server "postgres", PostgresHarness::start(), KNOWN
+//! );
+//! # fn main() {}
 //! ```
-//! The whole file, with the server it starts, is `testbed/src/certified/postgres.rs` in this
-//! project's repository; the findings it keeps are in `results/conformance.md`.
+//! The harness this project certifies the store with, with every finding, is
+//! [`stores::PostgresHarness`] (feature `sqlx-postgres-store`); the findings are in
+//! `results/conformance.md` of this project's repository.
 //!
 //! # What the suite needs from a harness
 //! - [`Harness::fresh`]: an empty store, each time; see its docs for how often and from where it
@@ -106,7 +162,12 @@
 //! met, the advisories, the time taken; [`Report::verdict`] turns it into pass / known / fail.
 
 pub mod compat;
+#[cfg(target_os = "linux")]
+pub mod fixtures;
+pub mod matrix;
+pub mod stores;
 
+mod certify;
 mod check;
 mod clock;
 mod config;
@@ -119,6 +180,7 @@ mod model;
 mod ops;
 mod properties;
 
+pub use certify::{assert_property, assert_property_on_server};
 pub use check::{check, Advisory, Observed, Outcome, Report, Verdict};
 pub use clock::ManualClock;
 pub use config::SuiteConfig;
@@ -126,7 +188,7 @@ pub use failure::{causes, Failure, Violation};
 pub use harness::{
     Capabilities, Clock, Damage, Harness, KeyShape, LocalFuture, Measure, StateLimit, Subject,
 };
-pub use known::{assert_property, KnownFinding, MIDDLEWARE_KNOWN_FINDINGS};
+pub use known::{KnownFinding, MIDDLEWARE_KNOWN_FINDINGS};
 pub use memory::{memory_capabilities, MemoryHarness, MemoryStore, MEMORY_MAX_STATE_BYTES};
 pub use model::State;
 pub use properties::Property;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use conformance::Harness;
+use session_store_conformance::Harness;
 
 use crate::{
     cli::{Cli, Command},

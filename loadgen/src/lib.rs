@@ -7,21 +7,21 @@
 //!   every answer ([`engine::checks`]), the request mix, the phases (log in, load, verify) and
 //!   their schedule, the measurements, and one run against one server ([`engine::run`]).
 //! - [`server`]: the example server, generic over any `SessionStore` a
-//!   [`conformance::Harness`] makes; the built-in backends; the server as a child process.
+//!   [`session_store_conformance::Harness`] makes; the built-in backends; the server as a child process.
 //! - [`reliability`]: kill cycles (`crash`), hostile input (`hostile`), disk faults
 //!   (`disk-faults`) and `reliability.md` (`reliability`).
 //! - [`report`]: a run's JSON and Markdown, the comparison of backends, the plots.
 //!
 //! # Your own store
-//! Write a [`conformance::Harness`] for it (the one you wrote for the conformance suite does),
+//! Write a [`session_store_conformance::Harness`] for it (the one you wrote for the conformance suite does),
 //! and a binary:
 //! ```no_run
 //! # struct MyHarness;
-//! # impl conformance::Harness for MyHarness {
-//! #     type Store = conformance::MemoryStore;
+//! # impl session_store_conformance::Harness for MyHarness {
+//! #     type Store = session_store_conformance::MemoryStore;
 //! #     fn name(&self) -> String { "mine".into() }
-//! #     fn capabilities(&self) -> conformance::Capabilities { conformance::Capabilities::default() }
-//! #     async fn fresh(&self) -> anyhow::Result<conformance::Subject<Self::Store>> { unimplemented!() }
+//! #     fn capabilities(&self) -> session_store_conformance::Capabilities { session_store_conformance::Capabilities::default() }
+//! #     async fn fresh(&self) -> anyhow::Result<session_store_conformance::Subject<Self::Store>> { unimplemented!() }
 //! # }
 //! fn main() -> std::process::ExitCode {
 //!     loadgen::main_with(|| Ok(MyHarness))
@@ -38,5 +38,6 @@ mod entry;
 pub mod reliability;
 pub mod report;
 pub mod server;
+mod util;
 
 pub use entry::{main, main_with};

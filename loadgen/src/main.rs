@@ -1,6 +1,6 @@
-//! `loadgen`: the load generator over its built-in backends. Everything is in the library; see
-//! its docs, and `examples/postgres.rs` for a binary of one's own store.
+//! `session-store-loadgen`: the load generator over its built-in backends, and the reliability
+//! tools. Everything is in the library; see its docs for a binary of one's own store.
 
 fn main() -> std::process::ExitCode {
-    loadgen::main()
+    session_store_loadgen::main()
 }

@@ -13,7 +13,7 @@ use std::{
 use actix_session::storage::{SaveError, SessionKey, SessionStore};
 use actix_session_sled::{Durability, SledSessionStore};
 use common::*;
-use testbed::tmpfs::Tmpfs;
+use session_store_conformance::fixtures::Tmpfs;
 
 /// A 16 MiB tmpfs under `dir`, or `None` (the reason printed) where none can be mounted.
 fn mount_small_tmpfs(dir: &Path) -> Option<Tmpfs> {

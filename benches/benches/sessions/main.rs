@@ -14,9 +14,13 @@ use benches::{
     output::Extra,
     sled_only,
 };
-use conformance::{Harness, MemoryHarness};
 use criterion::Criterion;
-use testbed::certified::{CookieHarness, PostgresHarness, RedisHarness, SledHarness};
+use session_store_conformance::{
+    fixtures::required,
+    stores::{CookieHarness, PostgresHarness, RedisHarness},
+    Harness, MemoryHarness,
+};
+use testbed::certified::SledHarness;
 
 /// Loading a store over the network with a million sessions takes minutes, and its cost per
 /// operation is the round trip, which does not depend on N.
@@ -84,11 +88,11 @@ fn wanted(label: &str) -> bool {
     std::env::var("BENCH_STORES").map_or(true, |list| list.split(',').any(|l| l.trim() == label))
 }
 
-/// A store whose server could not start: skipped with the reason, unless `TESTBED_REQUIRE`
+/// A store whose server could not start: skipped with the reason, unless `CONFORMANCE_REQUIRE`
 /// names it (CI), when the run fails.
 fn skip(extra: &mut Extra, label: &str, why: impl std::fmt::Display) {
-    if testbed::servers::required(label) {
-        panic!("TESTBED_REQUIRE names {label}, but its server could not be started: {why}");
+    if required(label) {
+        panic!("CONFORMANCE_REQUIRE names {label}, but its server could not be started: {why}");
     }
     println!("SKIPPED the {label} benchmarks: {why}");
     extra.skipped.insert(label.to_owned(), why.to_string());

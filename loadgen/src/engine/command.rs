@@ -3,7 +3,7 @@
 
 use std::{path::Path, process::ExitCode};
 
-use testbed::servers::{PostgresServer, RedisServer};
+use session_store_conformance::fixtures::{self, PostgresServer, RedisServer};
 
 use super::run::{self, Plan};
 use crate::{
@@ -61,7 +61,7 @@ pub fn main(args: RunArgs, servers: Servers) -> ExitCode {
 
 /// Pins this process (and the threads it makes from now on) to one core.
 pub fn pin(core: usize) {
-    if let Err(e) = testbed::machine::pin_to_core(core) {
+    if let Err(e) = fixtures::pin_to_core(core) {
         eprintln!("warning: could not pin to core {core}: {e}");
     }
 }
@@ -221,8 +221,8 @@ async fn execute(args: &RunArgs, servers: Servers) -> anyhow::Result<bool> {
         let spec = match databases.spec(args, backend) {
             Ok(spec) => spec,
             Err(why) => {
-                // A missing server skips its backend, unless TESTBED_REQUIRE names it (CI).
-                required_missing |= testbed::servers::required(backend.name());
+                // A missing server skips its backend, unless CONFORMANCE_REQUIRE names it (CI).
+                required_missing |= fixtures::required(backend.name());
                 skipped.push(format!("{} ({why})", backend.name()));
                 continue;
             }

@@ -273,7 +273,7 @@ fn check(dir: &Path, cycle: u64, acked: &Acks, killed_at: Instant) -> Result<Cyc
         .map_err(|panic| {
             format!(
                 "sled panicked opening the directory: {}",
-                testbed::machine::panic_message(&panic)
+                crate::util::panic_message(&panic)
             )
         })?
         .map_err(|e| format!("the directory does not open: {e}"))?;
@@ -347,7 +347,7 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
 
 /// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
 pub fn main(args: &CrashArgs) -> ExitCode {
-    let seed = args.seed.unwrap_or_else(testbed::machine::clock_seed);
+    let seed = args.seed.unwrap_or_else(crate::util::clock_seed);
     let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
     let work_dir = match (&args.dir, &temp) {
         (Some(dir), _) => dir.clone(),

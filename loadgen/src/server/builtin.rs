@@ -5,9 +5,11 @@
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use actix_session_sled::{Durability, SledSessionStore};
-use conformance::{Capabilities, Harness, MemoryStore, Subject};
 use serde::Serialize;
-use testbed::certified::{CookieHarness, PostgresHarness, RedisHarness};
+use session_store_conformance::stores::CookieHarness;
+#[cfg(feature = "server-backends")]
+use session_store_conformance::stores::{PostgresHarness, RedisHarness};
+use session_store_conformance::{Capabilities, Harness, MemoryStore, Subject};
 
 use super::{serve, ServeOptions};
 use crate::cli::ServeArgs;
@@ -70,6 +72,7 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
             Backend::Memory => serve(&MemoryServer, options).await,
             Backend::Cookie => serve(&CookieHarness, options).await,
             // Without a URL, a server of its own, started here and stopped with it.
+            #[cfg(feature = "server-backends")]
             Backend::Redis => {
                 let redis = match &args.redis_url {
                     Some(url) => RedisHarness::connect(url.clone()),
@@ -77,6 +80,7 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
                 };
                 serve(&redis, options).await
             }
+            #[cfg(feature = "server-backends")]
             Backend::Postgres => {
                 let postgres = match &args.postgres_url {
                     Some(url) => PostgresHarness::connect(url.clone()),
@@ -84,6 +88,11 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
                 };
                 serve(&postgres, options).await
             }
+            #[cfg(not(feature = "server-backends"))]
+            Backend::Redis | Backend::Postgres => anyhow::bail!(
+                "this build has no {} backend (session-store-loadgen's feature `server-backends`)",
+                args.backend.name()
+            ),
         }
     });
     match result {

@@ -1,5 +1,5 @@
 //! The example server: a counter in a session, behind actix-session's middleware, over any
-//! `SessionStore` a [`conformance::Harness`] makes.
+//! `SessionStore` a [`session_store_conformance::Harness`] makes.
 //!
 //! | request | does | answers |
 //! |---|---|---|
@@ -26,7 +26,7 @@ pub mod cookies;
 use std::process::ExitCode;
 
 use actix_web::{cookie::Key, HttpServer};
-use conformance::Harness;
+use session_store_conformance::Harness;
 
 use self::cookies::Security;
 use crate::cli::ServeArgs;

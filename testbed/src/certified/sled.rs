@@ -6,7 +6,9 @@ use std::time::Duration;
 use actix_session_sled::{
     ManualClock, SledSessionStore, DEFAULT_DATA_TREE, DEFAULT_MAX_STATE_BYTES,
 };
-use conformance::{Capabilities, Clock, Damage, Harness, Measure, StateLimit, Subject};
+use session_store_conformance::{
+    Capabilities, Clock, Damage, Harness, Measure, StateLimit, Subject,
+};
 
 /// Makes a fresh `SledSessionStore` in its own temp dir per case; one clock for all of them.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use std::{
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as Ttl;
-use conformance::{MemoryStore, State};
+use session_store_conformance::{MemoryStore, State};
 
 /// How many sessions the bounded store keeps.
 const CAPACITY: usize = 10_000;

@@ -8,8 +8,8 @@ use std::sync::{
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as Ttl;
-use conformance::{MemoryStore, State, MEMORY_MAX_STATE_BYTES};
 use rand::distr::{Alphanumeric, SampleString};
+use session_store_conformance::{MemoryStore, State, MEMORY_MAX_STATE_BYTES};
 
 use super::Mutant;
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as Ttl;
-use conformance::{
+use session_store_conformance::{
     memory_capabilities, Capabilities, Clock, Harness, ManualClock, MemoryStore, Property, State,
     Subject,
 };

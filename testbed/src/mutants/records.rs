@@ -13,7 +13,7 @@ use actix_session::storage::{
     generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
 };
 use actix_web::cookie::time::Duration as Ttl;
-use conformance::{Damage, MemoryStore, State};
+use session_store_conformance::{Damage, MemoryStore, State};
 
 use super::Mutant;
 

@@ -9,7 +9,7 @@ use actix_session::storage::{
     generate_session_key, LoadError, SaveError, SessionKey, SessionStore, UpdateError,
 };
 use actix_web::cookie::time::Duration as Ttl;
-use conformance::{MemoryStore, State};
+use session_store_conformance::{MemoryStore, State};
 
 thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(4096));

@@ -14,7 +14,7 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use testbed::tmpfs::Tmpfs;
+use session_store_conformance::fixtures::Tmpfs;
 
 use crate::{
     engine::{

@@ -43,7 +43,7 @@ pub fn main(args: &HostileArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let seed = args.seed.unwrap_or_else(testbed::machine::clock_seed);
+    let seed = args.seed.unwrap_or_else(crate::util::clock_seed);
     let mut modes = args.cookie_security.clone();
     modes.sort();
     modes.dedup();

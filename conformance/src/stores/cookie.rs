@@ -2,7 +2,7 @@
 //! cannot invalidate a session, enforce a TTL, or keep a key across updates, and its keys are
 //! not random credentials (the middleware signs or encrypts them).
 
-use conformance::{Capabilities, Harness, StateLimit, Subject};
+use crate::{Capabilities, Harness, StateLimit, Subject};
 
 /// actix-session's stateless cookie store.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,28 +40,5 @@ impl Harness for CookieHarness {
             Self::Store::default(),
             Self::Store::default,
         ))
-    }
-}
-
-/// actix-session 0.9's `CookieSessionStore`, through the suite's 0.9 adapter: the proof that a
-/// store on 0.9 is certified as published.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Cookie09Harness;
-
-impl Harness for Cookie09Harness {
-    type Store = conformance::compat::V0_9<actix_session_0_9::storage::CookieSessionStore>;
-
-    fn name(&self) -> String {
-        "cookie (actix-session 0.9)".to_owned()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        cookie_capabilities()
-    }
-
-    async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-        let make =
-            || conformance::compat::V0_9(actix_session_0_9::storage::CookieSessionStore::default());
-        Ok(Subject::with_handles(make(), make))
     }
 }

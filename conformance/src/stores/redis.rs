@@ -1,46 +1,55 @@
-//! actix-session's `RedisSessionStore` against a real `redis-server` this harness starts on a
-//! free loopback port; each fresh store is a fresh key namespace on that server. Damage writes
-//! the namespaced key directly.
+//! actix-session's `RedisSessionStore` against a real Redis ([`fixtures::redis`]: the one
+//! `CONFORMANCE_REDIS_URL` names, or a `redis-server` started on a free loopback port); each
+//! fresh store is a fresh key namespace on that server. Damage writes the namespaced key
+//! directly.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_session::storage::RedisSessionStore;
-use conformance::{Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation};
 use redis::AsyncCommands as _;
 
-use crate::servers::{RedisServer, Unavailable};
+use crate::{
+    fixtures::{self, Backend, Unavailable},
+    Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
+};
 
-/// Fresh namespaces on a Redis server: one it started and owns, or one at a URL.
+/// Fresh namespaces on a Redis server.
 #[derive(Debug)]
 pub struct RedisHarness {
-    url: String,
-    _server: Option<RedisServer>,
+    backend: Backend,
+    /// Namespaces start with this, so harnesses sharing a server never collide.
+    prefix: String,
     namespace: AtomicU64,
 }
 
 impl RedisHarness {
-    /// Starts a server, owned for as long as the harness lives.
+    /// On [`fixtures::redis`]: the server `CONFORMANCE_REDIS_URL` names, or one started here
+    /// and owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
-        let server = RedisServer::start()?;
-        Ok(Self {
-            url: server.url(),
-            _server: Some(server),
-            namespace: AtomicU64::new(0),
-        })
+        Ok(Self::on(fixtures::redis()?))
     }
 
     /// Uses the server at `url` (`redis://HOST:PORT`).
     pub fn connect(url: impl Into<String>) -> Self {
+        Self::on(Backend::external(url))
+    }
+
+    fn on(backend: Backend) -> Self {
         Self {
-            url: url.into(),
-            _server: None,
+            backend,
+            prefix: format!("p{}_case", std::process::id()),
             namespace: AtomicU64::new(0),
         }
+    }
+
+    fn url(&self) -> &str {
+        self.backend.url()
     }
 }
 
 /// What the suite finds in `RedisSessionStore` (actix-session 0.11), kept visible.
 pub const REDIS_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
+    id: "R1",
     property: Property::TtlEdges,
     violation: Violation::Error,
     observed: "invalid expire time",
@@ -64,13 +73,17 @@ impl Harness for RedisHarness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<RedisSessionStore>> {
-        let namespace = format!("case{}", self.namespace.fetch_add(1, Ordering::SeqCst));
+        let namespace = format!(
+            "{}{}",
+            self.prefix,
+            self.namespace.fetch_add(1, Ordering::SeqCst)
+        );
         let prefix = namespace.clone();
-        let store = RedisSessionStore::builder(self.url.clone())
+        let store = RedisSessionStore::builder(self.url())
             .cache_keygen(move |key| format!("{prefix}:{key}"))
             .build()
             .await?;
-        let client = redis::Client::open(self.url.as_str())?;
+        let client = redis::Client::open(self.url())?;
         Ok(Subject::new(store)
             .with_damage(move |key, how| damage(client.clone(), format!("{namespace}:{key}"), how)))
     }

@@ -2,7 +2,7 @@
 //! property for another reason fails the test, and a finding that stops reproducing fails it
 //! too, so the list cannot go stale.
 
-use conformance::{
+use session_store_conformance::{
     check, KnownFinding, MemoryHarness, Property, Report, SuiteConfig, Verdict, Violation,
 };
 use testbed::mutants::{Mutant, MutantHarness};
@@ -10,6 +10,7 @@ use testbed::mutants::{Mutant, MutantHarness};
 /// A finding on `lifecycle` of the given kind.
 const fn lifecycle_finding(violation: Violation) -> KnownFinding {
     KnownFinding {
+        id: "T1",
         property: Property::Lifecycle,
         violation,
         observed: "",

@@ -1,2 +1,2 @@
 //! Certifies `SledSessionStore`: on disk in a temp dir, clock controlled, sweep and damage hook.
-conformance::conformance_tests!(testbed::certified::SledHarness::new());
+session_store_conformance::conformance_tests!(testbed::certified::SledHarness::new());

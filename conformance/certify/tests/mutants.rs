@@ -2,7 +2,7 @@
 //! it, on every run. A mutant whose defect needs operations to interleave is checked 20 times:
 //! a catch that depends on scheduling luck is not a catch.
 
-use conformance::{check, Outcome, SuiteConfig};
+use session_store_conformance::{check, Outcome, SuiteConfig};
 use testbed::mutants::{Mutant, MutantHarness};
 
 /// How often a race-based mutant must be caught in a row.

@@ -1,5 +1,6 @@
-//! `actix-session-sqlx-postgres` 0.3.0, used exactly as published, on a real PostgreSQL server
-//! this harness starts on a free loopback port. The worked example of the suite's docs.
+//! `actix-session-sqlx-postgres` 0.3.0, used exactly as published, on a real PostgreSQL
+//! ([`fixtures::postgres`]: the one `CONFORMANCE_POSTGRES_URL` names, or a server started on a
+//! free loopback port). The worked example of the suite's docs, in full.
 //!
 //! The store's table name is fixed (`sessions`) and it ships no migration; its schema is the one
 //! in its own tests. Each fresh store gets its own PostgreSQL schema holding that table, and a
@@ -20,15 +21,16 @@ use std::{
 };
 
 use actix_session_sqlx_postgres::SqlxPostgresqlSessionStore;
-use conformance::{
-    compat::V0_10, Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
-};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     Connection as _, PgConnection, PgPool,
 };
 
-use crate::servers::{PostgresServer, Unavailable};
+use crate::{
+    compat::V0_10,
+    fixtures::{self, Backend, Unavailable},
+    Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
+};
 
 /// Connections per store's pool: enough for requests to overlap, as in an application.
 const POOL_CONNECTIONS: u32 = 8;
@@ -40,41 +42,38 @@ const TABLE: &str = "CREATE TABLE sessions (
     expires TIMESTAMP WITH TIME ZONE NOT NULL
 )";
 
-/// Fresh schemas on a PostgreSQL server: one it started and owns, or one at a URL.
+/// Fresh schemas on a PostgreSQL server.
 #[derive(Debug)]
 pub struct PostgresHarness {
-    url: String,
-    _server: Option<PostgresServer>,
+    backend: Backend,
     /// Schema names start with this, so harnesses sharing a server never collide.
     prefix: String,
     next_schema: AtomicU64,
 }
 
 impl PostgresHarness {
-    /// Starts a server, owned for as long as the harness lives.
+    /// On [`fixtures::postgres`]: the server `CONFORMANCE_POSTGRES_URL` names, or one started
+    /// here and owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
-        let server = PostgresServer::start()?;
-        Ok(Self {
-            url: server.url(),
-            _server: Some(server),
-            prefix: "case".to_owned(),
-            next_schema: AtomicU64::new(0),
-        })
+        Ok(Self::on(fixtures::postgres()?))
     }
 
-    /// Uses the server at `url` (`postgres://USER@HOST:PORT/DB`); its schemas are named after
-    /// this process, so several may share the server.
+    /// Uses the server at `url` (`postgres://USER@HOST:PORT/DB`).
     pub fn connect(url: impl Into<String>) -> Self {
+        Self::on(Backend::external(url))
+    }
+
+    /// Schemas are named after this process, so several may share the server.
+    fn on(backend: Backend) -> Self {
         Self {
-            url: url.into(),
-            _server: None,
+            backend,
             prefix: format!("p{}_case", std::process::id()),
             next_schema: AtomicU64::new(0),
         }
     }
 
     fn options(&self) -> anyhow::Result<PgConnectOptions> {
-        Ok(PgConnectOptions::from_str(&self.url)?)
+        Ok(PgConnectOptions::from_str(self.backend.url())?)
     }
 
     async fn admin(&self) -> anyhow::Result<PgConnection> {
@@ -85,6 +84,7 @@ impl PostgresHarness {
 /// What the suite finds in actix-session-sqlx-postgres 0.3.0, kept visible.
 pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
     KnownFinding {
+        id: "P1",
         property: Property::Lifecycle,
         violation: Violation::DeadKeyReturned,
         observed: "the write is lost",
@@ -94,6 +94,7 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
                       saved and silently lost; the next request starts an empty session",
     },
     KnownFinding {
+        id: "P2",
         property: Property::Expiry,
         violation: Violation::DeadKeyReturned,
         observed: "live again under its old key",
@@ -103,6 +104,7 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
                       under its old cookie instead of starting fresh",
     },
     KnownFinding {
+        id: "P3",
         property: Property::Expiry,
         violation: Violation::Revived,
         observed: "after update_ttl",
@@ -112,6 +114,7 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
                       request reads it is extended instead of ending",
     },
     KnownFinding {
+        id: "P4",
         property: Property::TtlEdges,
         violation: Violation::Panic,
         observed: "TimeDelta::seconds out of bounds",
@@ -123,6 +126,7 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
                       answer",
     },
     KnownFinding {
+        id: "P5",
         property: Property::TtlEdges,
         violation: Violation::Panic,
         observed: "overflowed",
@@ -132,6 +136,7 @@ pub const POSTGRES_KNOWN_FINDINGS: &[KnownFinding] = &[
         consequence: "as above, for TTLs of a few hundred thousand years and more",
     },
     KnownFinding {
+        id: "P6",
         property: Property::DamagedRecords,
         violation: Violation::Panic,
         observed: "UnexpectedNullError",

@@ -1,2 +1,0 @@
-//! The reference store passes every property.
-conformance::conformance_tests!(conformance::MemoryHarness::new());
