@@ -6,3 +6,4 @@
 
 pub mod certified;
 pub mod mutants;
+pub mod sound;

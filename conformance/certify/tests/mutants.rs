@@ -77,6 +77,7 @@ mutant_is_caught! {
     predictable_keys => PredictableKeys,
     short_keys => ShortKeys,
     update_merges => UpdateMerges,
+    update_skips_unchanged_state => UpdateSkipsUnchangedState,
     ttl_overflow_panics => TtlOverflowPanics,
     zero_ttl_lives => ZeroTtlLives,
     torn_update => TornUpdate,
@@ -94,6 +95,7 @@ mutant_is_caught! {
     panics_on_damaged_record => PanicsOnDamagedRecord,
     damaged_record_serves_scratch => DamagedRecordServesScratch,
     delete_decodes_first => DeleteDecodesFirst,
+    damaged_record_serves_stale_copy => DamagedRecordServesStaleCopy,
     sql_update_no_expiry_check => SqlUpdateNoExpiryCheck,
     served_until_swept => ServedUntilSwept,
 }

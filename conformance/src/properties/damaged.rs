@@ -1,7 +1,12 @@
 //! A damaged record (overwritten, truncated) through the harness's damage hook: `load` gives
-//! nothing or `LoadError::Deserialization`, never a panic, an `Other` error (a 500) or another
-//! session's state; its owner can start afresh the ways the middleware tries; other sessions
-//! are untouched.
+//! nothing or `LoadError::Deserialization`, never a panic, an `Other` error (a 500), another
+//! session's state or an older state of its own; its owner can start afresh the ways the
+//! middleware tries; other sessions are untouched.
+//!
+//! A store with a read cache may still serve the owner's latest state after the record was
+//! damaged underneath it: that is harmless (the owner gets exactly what it wrote) and passes.
+//! Before the damage, the owner's session is saved, loaded and updated, so a cache that is not
+//! kept right by writes shows the older state and fails.
 //!
 //! After `LoadError::Deserialization` the middleware keeps the key and an empty session, so the
 //! store next sees `update_ttl` (under `OnEveryRequest`), `update` (a change), or `delete` and
@@ -36,8 +41,16 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         for how in [Damage::Overwritten, Damage::Truncated] {
             // One record for each way the middleware lets its owner start afresh.
             for path in [Afresh::Change, Afresh::Login] {
-                let state = one_field("owner", &format!("{how:?}, {path:?}"));
-                let key = call::save(store, state, call::secs(HOUR)).await?;
+                let first = one_field("owner", &format!("{how:?}, {path:?}, first"));
+                let key = call::save(store, first.clone(), call::secs(HOUR)).await?;
+                call::expect_state(store, &key, &first, "the owner's session, saved").await?;
+                let latest = Owner {
+                    state: one_field("owner", &format!("{how:?}, {path:?}, latest")),
+                    first,
+                };
+                let key = call::update(store, &key, latest.state.clone(), call::secs(HOUR))
+                    .await
+                    .map_err(|f| f.at("the owner's session, updated before the damage"))?;
                 let Some(damage) = subject.damage(&key, how) else {
                     return Ok(None);
                 };
@@ -50,7 +63,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
                 steps
                     .run(
                         &format!("a record {how:?}, then {}", path.describe()),
-                        after_damage(store, &key, &bystanders, path),
+                        after_damage(store, &key, &latest, &bystanders, path),
                     )
                     .await?;
             }
@@ -75,15 +88,34 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     }
 }
 
+/// The owner's states before the damage: the first one written, and the latest.
+struct Owner {
+    first: State,
+    state: State,
+}
+
 async fn after_damage<S: SessionStore>(
     store: &S,
     key: &str,
+    owner: &Owner,
     bystanders: &[(String, State)],
     path: Afresh,
 ) -> Result<(), Failure> {
     let damaged = |detail: String| Failure::new(Violation::DamagedRecord, detail);
     match call::load(store, key).await? {
         Seen::Nothing | Seen::Undecodable(_) => {}
+        // A read cache kept right by every write: the owner gets exactly what it wrote.
+        Seen::State(got) if got == owner.state => {}
+        Seen::State(got) if got == owner.first => {
+            return Err(Failure::new(
+                Violation::WrongState,
+                format!(
+                    "the damaged record loaded {got:?}, an older state of its own session (the \
+                     latest was {:?}): a fallback copy that writes do not refresh",
+                    owner.state
+                ),
+            ))
+        }
         Seen::State(got) if bystanders.iter().any(|(_, s)| s == &got) => {
             return Err(Failure::new(
                 Violation::CrossedSession,
@@ -92,7 +124,8 @@ async fn after_damage<S: SessionStore>(
         }
         Seen::State(got) => {
             return Err(damaged(format!(
-                "the damaged record loaded {got:?}, not nothing or LoadError::Deserialization"
+                "the damaged record loaded {got:?}: neither nothing, LoadError::Deserialization \
+                 nor its owner's latest state"
             )))
         }
         Seen::Error(why) => {

@@ -83,6 +83,12 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
             steps
                 .run("a session with time left", ended.longer(store))
                 .await?;
+            steps
+                .run(
+                    "update of a live session with its own state and a longer TTL",
+                    ended.refreshed(store),
+                )
+                .await?;
             if subject.has_sweep() {
                 steps
                     .run("a sweep after expiry", ended.swept(subject))
@@ -197,7 +203,9 @@ async fn outlive(caps: &Capabilities, written: Instant, ttl_s: i64) {
 }
 
 /// Sessions saved with a TTL of one resolution, then outlived, each to be touched in its own way;
-/// and one with three times the TTL, which must still be live.
+/// one with three times the TTL, which must still be live; and one whose TTL an update with its
+/// unchanged state tripled before the others expired (the middleware sends such an update
+/// whenever a handler inserts a value equal to the one held), which must be live too.
 struct Ended {
     untouched: String,
     extended: String,
@@ -205,6 +213,8 @@ struct Ended {
     deleted: String,
     longer: String,
     longer_state: State,
+    refreshed: String,
+    refreshed_state: State,
 }
 
 impl Ended {
@@ -212,6 +222,15 @@ impl Ended {
         let unit = caps.ttl_secs_at_least(1);
         let short = call::secs(unit);
         let longer_state = one_field("user", "three times longer");
+        let refreshed_state = one_field("user", "the same state, three times longer");
+        let refreshed = call::save(store, refreshed_state.clone(), short).await?;
+        let refreshed = call::update(
+            store,
+            &refreshed,
+            refreshed_state.clone(),
+            call::secs(3 * unit),
+        )
+        .await?;
         let ended = Self {
             untouched: call::save(store, one_field("user", "untouched"), short).await?,
             extended: call::save(store, one_field("user", "extended late"), short).await?,
@@ -219,6 +238,8 @@ impl Ended {
             deleted: call::save(store, one_field("user", "deleted late"), short).await?,
             longer: call::save(store, longer_state.clone(), call::secs(3 * unit)).await?,
             longer_state,
+            refreshed,
+            refreshed_state,
         };
         outlive(caps, Instant::now(), unit).await;
         Ok(ended)
@@ -293,6 +314,17 @@ impl Ended {
             &self.longer,
             &self.longer_state,
             "a session with three times the TTL, after the others expired",
+        )
+        .await
+    }
+
+    async fn refreshed<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+        call::expect_state(
+            store,
+            &self.refreshed,
+            &self.refreshed_state,
+            "a session updated with its unchanged state and three times the TTL, once the \
+             first TTL had run out",
         )
         .await
     }

@@ -196,6 +196,8 @@ impl SessionStore for ClassicStore {
                 sessions.insert(key, (old, expires));
                 Ok(session_key)
             }
+            // "Nothing changed, so skip the write": the TTL the update carries is lost too.
+            (Mutant::UpdateSkipsUnchangedState, Some(old)) if old == state => Ok(session_key),
             (Mutant::UpdateMerges, Some(mut old)) => {
                 old.extend(state);
                 sessions.insert(key, (old, expires));

@@ -8,7 +8,8 @@ mod batched;
 mod cached;
 mod classic;
 mod racy;
-mod records;
+pub(crate) mod record_cache;
+pub(crate) mod records;
 mod scratch;
 
 use std::time::Duration;
@@ -49,6 +50,9 @@ pub enum Mutant {
     ShortKeys,
     /// `update` merges the new state into the old instead of replacing it.
     UpdateMerges,
+    /// `update` with a state equal to the stored one skips the write, and so the new TTL (the
+    /// middleware sends exactly that when a handler inserts an equal value).
+    UpdateSkipsUnchangedState,
     /// TTL arithmetic panics on negative or huge TTLs.
     TtlOverflowPanics,
     /// A TTL of zero or less means "never expires".
@@ -84,6 +88,9 @@ pub enum Mutant {
     DamagedRecordServesScratch,
     /// `delete` decodes the record first and fails on a damaged one (class 7).
     DeleteDecodesFirst,
+    /// A record that fails to decode is answered from a fallback copy of the last state
+    /// loaded, which writes never refresh: an older state of the session comes back (class 7).
+    DamagedRecordServesStaleCopy,
     /// On the real clock, `update` and `update_ttl` do not check expiry, like SQL without
     /// `expires > NOW()` (class 8).
     SqlUpdateNoExpiryCheck,
@@ -93,7 +100,7 @@ pub enum Mutant {
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 32] = [
+    pub const ALL: [Mutant; 34] = [
         Mutant::IgnoresTtl,
         Mutant::UpdateKeepsOldState,
         Mutant::UpdateResurrects,
@@ -107,6 +114,7 @@ impl Mutant {
         Mutant::PredictableKeys,
         Mutant::ShortKeys,
         Mutant::UpdateMerges,
+        Mutant::UpdateSkipsUnchangedState,
         Mutant::TtlOverflowPanics,
         Mutant::ZeroTtlLives,
         Mutant::TornUpdate,
@@ -124,6 +132,7 @@ impl Mutant {
         Mutant::PanicsOnDamagedRecord,
         Mutant::DamagedRecordServesScratch,
         Mutant::DeleteDecodesFirst,
+        Mutant::DamagedRecordServesStaleCopy,
         Mutant::SqlUpdateNoExpiryCheck,
         Mutant::ServedUntilSwept,
     ];
@@ -137,7 +146,8 @@ impl Mutant {
             | TtlMillisInU32
             | LongTtlAsTimestamp
             | SqlUpdateNoExpiryCheck
-            | ServedUntilSwept => Property::Expiry,
+            | ServedUntilSwept
+            | UpdateSkipsUnchangedState => Property::Expiry,
             UpdateKeepsOldState | UpdateResurrects | UpdateTtlResurrects | DeleteDoesNothing
             | SaveOverwrites | UpdateMerges => Property::Lifecycle,
             NearMissKey | PredictableKeys | ShortKeys => Property::Keys,
@@ -148,9 +158,10 @@ impl Mutant {
             EvictsPastCapacity => Property::Capacity,
             ThreadScratchBuffer | GroupCommitDropsWrites => Property::Interleaving,
             TornUpdate | UpdateTtlReadModifyWrite | UpdateChecksThenWrites => Property::Races,
-            PanicsOnDamagedRecord | DamagedRecordServesScratch | DeleteDecodesFirst => {
-                Property::DamagedRecords
-            }
+            PanicsOnDamagedRecord
+            | DamagedRecordServesScratch
+            | DeleteDecodesFirst
+            | DamagedRecordServesStaleCopy => Property::DamagedRecords,
         }
     }
 
@@ -185,6 +196,7 @@ pub enum MutantStore {
     Scratch(scratch::ScratchStore),
     Racy(racy::RacyStore),
     Records(records::RecordStore),
+    CachedRecords(record_cache::CachedRecordStore),
 }
 
 macro_rules! delegate {
@@ -196,6 +208,7 @@ macro_rules! delegate {
             MutantStore::Scratch($store) => $call,
             MutantStore::Racy($store) => $call,
             MutantStore::Records($store) => $call,
+            MutantStore::CachedRecords($store) => $call,
         }
     };
 }
@@ -280,9 +293,21 @@ impl Harness for MutantHarness {
                 MutantStore::Racy(racy::RacyStore::new(self.mutant, backend))
             }
             PanicsOnDamagedRecord | DamagedRecordServesScratch | DeleteDecodesFirst => {
-                let store = records::RecordStore::new(self.mutant, backend);
+                let store = records::RecordStore::new(Some(self.mutant), backend);
                 let damaged = store.clone();
                 return Ok(Subject::new(MutantStore::Records(store)).with_damage(
+                    move |key, how| {
+                        let result = damaged.damage(&key, how);
+                        async move { result }
+                    },
+                ));
+            }
+            DamagedRecordServesStaleCopy => {
+                let store = record_cache::CachedRecordStore::stale_fallback(
+                    records::RecordStore::new(None, backend),
+                );
+                let damaged = store.clone();
+                return Ok(Subject::new(MutantStore::CachedRecords(store)).with_damage(
                     move |key, how| {
                         let result = damaged.damage(&key, how);
                         async move { result }

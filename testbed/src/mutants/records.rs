@@ -25,7 +25,8 @@ thread_local! {
 /// Encoded records in a map, on the reference store's clock.
 #[derive(Debug, Clone)]
 pub struct RecordStore {
-    mutant: Mutant,
+    /// The defect, or none.
+    mutant: Option<Mutant>,
     clock: MemoryStore,
     records: Arc<Mutex<HashMap<String, Vec<u8>>>>,
 }
@@ -44,7 +45,7 @@ fn decode(record: &[u8]) -> anyhow::Result<(State, u64)> {
 }
 
 impl RecordStore {
-    pub fn new(mutant: Mutant, clock: MemoryStore) -> Self {
+    pub fn new(mutant: Option<Mutant>, clock: MemoryStore) -> Self {
         Self {
             mutant,
             clock,
@@ -76,8 +77,10 @@ impl RecordStore {
     /// Decodes a record the way this store's author did.
     fn read(&self, record: &[u8]) -> anyhow::Result<(State, u64)> {
         match self.mutant {
-            Mutant::PanicsOnDamagedRecord => Ok(decode(record).expect("a stored record decodes")),
-            Mutant::DamagedRecordServesScratch => {
+            Some(Mutant::PanicsOnDamagedRecord) => {
+                Ok(decode(record).expect("a stored record decodes"))
+            }
+            Some(Mutant::DamagedRecordServesScratch) => {
                 let expires = record
                     .first_chunk::<8>()
                     .map_or(u64::MAX, |b| u64::from_be_bytes(*b));
@@ -100,6 +103,13 @@ impl RecordStore {
         };
         let (state, expires) = self.read(&record)?;
         Ok((expires > self.clock.now_ms()).then_some(state))
+    }
+
+    /// Whether `key` has a record that does not decode.
+    pub fn is_damaged(&self, key: &str) -> bool {
+        self.records()
+            .get(key)
+            .is_some_and(|record| decode(record).is_err())
     }
 
     fn insert_fresh(&self, state: &State, expires: u64) -> SessionKey {
@@ -160,7 +170,7 @@ impl SessionStore for RecordStore {
     }
 
     async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
-        if self.mutant == Mutant::DeleteDecodesFirst {
+        if self.mutant == Some(Mutant::DeleteDecodesFirst) {
             // The expiry is needed to find the session's index entry.
             if let Some(record) = self.records().get(key.as_ref()).cloned() {
                 let (_, _expires) = decode(&record)?;
