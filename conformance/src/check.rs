@@ -256,6 +256,15 @@ impl<H: Harness> Ctx<'_, H> {
         true
     }
 
+    /// `result`, with a failure a known finding excuses turned into `Ok`: for a loop whose
+    /// later rounds must still be checked after an excused one.
+    pub fn unless_excused(&self, result: Result<(), Failure>) -> Result<(), Failure> {
+        match result {
+            Err(failure) if self.excused(&failure) => Ok(()),
+            other => other,
+        }
+    }
+
     /// A counter of independent checks, for a deterministic property.
     pub fn steps(&self) -> Steps<'_, '_, H> {
         Steps {
@@ -328,6 +337,30 @@ impl<H: Harness> Ctx<'_, H> {
         S: Strategy,
         S::Value: fmt::Debug,
     {
+        match self.search(strategy, test) {
+            Ok(cases) => Outcome::Pass { cases },
+            Err(Found::Counterexample(failure, input)) => Outcome::Fail(Failure {
+                detail: format!(
+                    "{}\nthe smallest input that shows it:\n{input:#?}",
+                    failure.detail
+                ),
+                ..failure
+            }),
+            Err(Found::Aborted(failure)) => Outcome::Fail(failure),
+        }
+    }
+
+    /// Runs `test` on generated inputs, as [`Ctx::generated`] does, and returns the number of
+    /// cases that held, or the failure with the smallest input proptest shrank it to.
+    pub fn search<S>(
+        &self,
+        strategy: S,
+        test: impl Fn(S::Value) -> Result<(), Failure>,
+    ) -> Result<u32, Found<S::Value>>
+    where
+        S: Strategy,
+        S::Value: fmt::Debug,
+    {
         let mut runner = TestRunner::new(proptest::test_runner::Config {
             cases: self.config.cases,
             // Leave no regression files in the store author's tree.
@@ -345,26 +378,26 @@ impl<H: Harness> Ctx<'_, H> {
             }
         });
         match result {
-            Ok(()) => Outcome::Pass {
-                cases: self.config.cases,
-            },
+            Ok(()) => Ok(self.config.cases),
             Err(TestError::Fail(reason, input)) => {
                 let failure = failures
                     .borrow_mut()
                     .remove(reason.message())
                     .unwrap_or_else(|| Failure::new(Violation::Harness, reason.message()));
-                Outcome::Fail(Failure {
-                    detail: format!(
-                        "{}\nthe smallest input that shows it:\n{input:#?}",
-                        failure.detail
-                    ),
-                    ..failure
-                })
+                Err(Found::Counterexample(failure, input))
             }
-            Err(TestError::Abort(reason)) => Outcome::Fail(Failure::new(
+            Err(TestError::Abort(reason)) => Err(Found::Aborted(Failure::new(
                 Violation::Harness,
                 format!("generation stopped: {}", reason.message()),
-            )),
+            ))),
         }
     }
+}
+
+/// What a search of generated inputs found.
+pub(crate) enum Found<V> {
+    /// A failure, and the smallest input proptest shrank it to.
+    Counterexample(Failure, V),
+    /// Generation itself stopped.
+    Aborted(Failure),
 }

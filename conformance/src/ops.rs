@@ -154,3 +154,116 @@ fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
 pub(crate) fn sequence(caps: &Capabilities, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
     prop::collection::vec(op(caps), 1..=max_len)
 }
+
+impl Op {
+    /// The key the step uses, if it uses one.
+    pub(crate) fn key(&self) -> Option<&KeyRef> {
+        match self {
+            Op::Load { key, .. }
+            | Op::Update { key, .. }
+            | Op::UpdateTtl { key, .. }
+            | Op::Delete { key, .. } => Some(key),
+            Op::Save { .. } | Op::AdvanceClock { .. } | Op::Wait { .. } | Op::Sweep => None,
+        }
+    }
+
+    /// The key the step uses, to change it.
+    pub(crate) fn key_mut(&mut self) -> Option<&mut KeyRef> {
+        match self {
+            Op::Load { key, .. }
+            | Op::Update { key, .. }
+            | Op::UpdateTtl { key, .. }
+            | Op::Delete { key, .. } => Some(key),
+            Op::Save { .. } | Op::AdvanceClock { .. } | Op::Wait { .. } | Op::Sweep => None,
+        }
+    }
+}
+
+/// A step as a reader of a failure wants it: the operation, the handle, the key by when it was
+/// issued ("the 2nd key issued"), the state and the TTL.
+pub(crate) struct StepText<'a> {
+    op: &'a Op,
+    key: Option<&'a str>,
+}
+
+impl<'a> StepText<'a> {
+    /// `op`, whose key (if it has one) is called `key`.
+    pub fn new(op: &'a Op, key: Option<&'a str>) -> Self {
+        Self { op, key }
+    }
+
+    /// "the 1st key issued", "the 2nd key issued", ... for the key at `index` (from 0).
+    pub fn issued(index: usize) -> String {
+        let n = index + 1;
+        let suffix = match (n % 10, n % 100) {
+            (1, 11) | (2, 12) | (3, 13) => "th",
+            (1, _) => "st",
+            (2, _) => "nd",
+            (3, _) => "rd",
+            _ => "th",
+        };
+        format!("the {n}{suffix} key issued")
+    }
+}
+
+impl std::fmt::Display for StepText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = self.key.unwrap_or("a key never issued");
+        match self.op {
+            Op::Save {
+                handle,
+                state,
+                ttl_s,
+            } => write!(
+                f,
+                "save {state:?} with a TTL of {ttl_s} s, on handle {handle}"
+            ),
+            Op::Load { handle, .. } => write!(f, "load {key}, on handle {handle}"),
+            Op::Update {
+                handle,
+                state,
+                ttl_s,
+                ..
+            } => write!(
+                f,
+                "update {key} to {state:?} with a TTL of {ttl_s} s, on handle {handle}"
+            ),
+            Op::UpdateTtl { handle, ttl_s, .. } => {
+                write!(f, "update_ttl of {key} to {ttl_s} s, on handle {handle}")
+            }
+            Op::Delete { handle, .. } => write!(f, "delete {key}, on handle {handle}"),
+            Op::AdvanceClock { secs } => write!(f, "move the clock {secs} s on"),
+            Op::Wait { ms } => write!(f, "wait {ms} ms"),
+            Op::Sweep => f.write_str("sweep"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StepText;
+
+    #[test]
+    fn keys_are_named_by_when_they_were_issued() {
+        let names: Vec<String> = [0, 1, 2, 3, 10, 11, 12, 20, 21, 101, 111]
+            .into_iter()
+            .map(StepText::issued)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "the 1st key issued",
+                "the 2nd key issued",
+                "the 3rd key issued",
+                "the 4th key issued",
+                "the 11th key issued",
+                "the 12th key issued",
+                "the 13th key issued",
+                "the 21st key issued",
+                "the 22nd key issued",
+                "the 102nd key issued",
+                "the 112th key issued",
+            ]
+        );
+    }
+}

@@ -73,3 +73,33 @@ fn a_finding_that_no_longer_reproduces_fails() {
         other => panic!("a stale finding passed: {other:?}"),
     }
 }
+
+/// After a failure a known finding excuses, `races` checks every round that follows: the
+/// finding is seen in many rounds, not only the first of each phase.
+#[test]
+fn races_go_on_after_an_excused_failure() {
+    let known = [KnownFinding {
+        id: "T2",
+        property: Property::Races,
+        violation: Violation::WrongState,
+        observed: "was written back",
+        explanation: "update_ttl writes an older state back (declared by this test)",
+        consequence: "none: a test of the matching",
+    }];
+    let report = check(
+        &MutantHarness::new(Mutant::UpdateTtlReadModifyWrite),
+        Property::Races,
+        &SuiteConfig::default(),
+        &known,
+    );
+    assert!(
+        matches!(report.verdict(&known), Verdict::Known),
+        "{}",
+        report.summary()
+    );
+    let times = report.known.first().map_or(0, |seen| seen.times);
+    assert!(
+        times > 2,
+        "the finding was seen {times} times: rounds after the first excused one went unchecked"
+    );
+}

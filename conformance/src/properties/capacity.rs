@@ -1,7 +1,7 @@
 //! After many live sessions are saved, every one still loads with its own state: a store that
 //! evicts live sessions past some bound (an LRU standing in for storage) fails.
 
-use futures_util::{stream, StreamExt as _};
+use futures_util::{stream, StreamExt as _, TryStreamExt as _};
 
 use super::call::{self, Seen};
 use crate::{
@@ -17,42 +17,40 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     let result = ctx.with_store(async |subject| {
         let store = &subject.store;
         let state = |i: usize| State::from([("session".to_owned(), i.to_string())]);
-        // Saved `in_flight` at a time on this thread, as a busy worker would.
-        let saved: Vec<Result<(usize, String), Failure>> = stream::iter(0..sessions)
+        // Saved `in_flight` at a time on this thread, as a busy worker would. The first save
+        // that fails ends the property at once: the saves still queued are never started.
+        let saved: Vec<(usize, String)> = stream::iter(0..sessions)
             .map(|i| async move {
                 call::save(store, state(i), call::secs(86_400))
                     .await
                     .map(|key| (i, key))
-                    .map_err(|f| f.at(format_args!("save #{i}")))
+                    .map_err(|f| f.at(format_args!("saving {sessions} sessions: save #{i}")))
             })
             .buffer_unordered(in_flight)
-            .collect()
-            .await;
-        let saved: Vec<(usize, String)> = saved.into_iter().collect::<Result<_, _>>()?;
-        let seen: Vec<(usize, Result<Seen, Failure>)> = stream::iter(saved.iter())
-            .map(|(i, key)| async move { (*i, call::load(store, key).await) })
-            .buffer_unordered(in_flight)
-            .collect()
-            .await;
-        let mut lost = Vec::new();
-        for (i, seen) in seen {
-            match seen? {
-                Seen::State(got) if got == state(i) => {}
-                Seen::State(got) => {
-                    return Err(Failure::new(
+            .try_collect()
+            .await?;
+        // Loaded back the same way. A load that fails or crosses ends it at once; a session
+        // that loads nothing is counted, so the failure says how many were lost.
+        let lost: Vec<usize> = stream::iter(saved.iter())
+            .map(|(i, key)| async move {
+                let loading = format!("loading the {sessions} sessions back: session #{i}");
+                match call::load(store, key).await.map_err(|f| f.at(&loading))? {
+                    Seen::State(got) if got == state(*i) => Ok(None),
+                    Seen::State(got) => Err(Failure::new(
                         Violation::CrossedSession,
-                        format!("session #{i} of {sessions} loaded {got:?}"),
-                    ))
-                }
-                Seen::Error(why) => {
-                    return Err(Failure::new(
+                        format!("{loading} loaded {got:?}"),
+                    )),
+                    Seen::Error(why) => Err(Failure::new(
                         Violation::Error,
-                        format!("load of session #{i}: {why}"),
-                    ))
+                        format!("{loading}: load failed: {why}"),
+                    )),
+                    Seen::Nothing | Seen::Undecodable(_) => Ok(Some(*i)),
                 }
-                Seen::Nothing | Seen::Undecodable(_) => lost.push(i),
-            }
-        }
+            })
+            .buffer_unordered(in_flight)
+            .try_filter_map(|lost| async move { Ok(lost) })
+            .try_collect()
+            .await?;
         if let Some(first) = lost.iter().min() {
             return Err(Failure::new(
                 Violation::LostSession,

@@ -26,11 +26,21 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         let runtime = tokio::runtime::Handle::current();
         let store = &subject.store;
         let handles = || (0..THREADS).map(|_| subject.handle()).collect();
-        distinct_sessions(store, handles(), &runtime).await?;
+        distinct_sessions(store, handles(), &runtime)
+            .await
+            .map_err(|f| {
+                f.at(format_args!(
+                    "{THREADS} threads, each writing {SESSIONS_PER_THREAD} sessions of its own"
+                ))
+            })?;
         if !keeps_key {
             return Ok(1); // racing updates of one key need a key that stays
         }
-        one_session(store, handles(), &runtime).await?;
+        one_session(store, handles(), &runtime).await.map_err(|f| {
+            f.at(format_args!(
+                "{THREADS} threads racing {RACING_UPDATES} updates each on one session"
+            ))
+        })?;
         Ok(2)
     });
     match result {

@@ -23,7 +23,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
             keys.push(
                 call::save(store, state, call::secs(86_400))
                     .await
-                    .map_err(|f| f.at(format_args!("save #{i}")))?,
+                    .map_err(|f| f.at(format_args!("drawing {count} fresh keys: save #{i}")))?,
             );
         }
         let distinct: HashSet<&str> = keys.iter().map(String::as_str).collect();
@@ -31,15 +31,18 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
             return Err(Failure::new(
                 Violation::WeakKeys,
                 format!(
-                    "{} of {count} fresh keys were issued before",
+                    "{count} fresh keys: {} of them were issued before",
                     keys.len() - distinct.len()
                 ),
             ));
         }
         if let Some(shape) = &shape {
-            check_shape(&keys, shape)?;
+            check_shape(&keys, shape)
+                .map_err(|f| f.at(format_args!("the shape of {count} fresh keys")))?;
         }
-        check_bogus_keys(ctx, store, &keys, shape.is_some()).await
+        check_bogus_keys(ctx, store, &keys, shape.is_some())
+            .await
+            .map_err(|f| f.at("keys the store never issued"))
     });
     match result {
         Ok(()) => Outcome::Pass { cases: 1 },

@@ -1,5 +1,5 @@
-//! Random operation sequences, spread over several clones of the store, against the reference
-//! model; a failure shrinks to a short sequence.
+//! One generated sequence against one store and the reference model: each step run, judged,
+//! and recorded for the failure's account.
 
 use std::{
     cell::Cell,
@@ -9,49 +9,19 @@ use std::{
 
 use actix_session::storage::SessionStore;
 
-use super::call::{self, Seen};
+use super::fewest::{StepKeys, Trace};
 use crate::{
-    check::Ctx,
     failure::{Failure, Violation},
-    harness::{Capabilities, Harness, Subject},
+    harness::{Capabilities, Subject},
     model::{Ended, Expect, Liveness, Model, Span, State},
-    ops::{sequence, KeyRef, Op, HANDLES},
-    Outcome,
+    ops::{KeyRef, Op, StepText},
+    properties::call::{self, Seen},
 };
 
 const NEVER_ISSUED: &str = "never-issued-0000000000000000000000000000000000000000000000000000";
 
-pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
-    let caps = ctx.caps.clone();
-    let waited = Cell::new(Duration::ZERO);
-    ctx.generated(sequence(&caps, ctx.config.max_ops), |ops| {
-        ctx.with_store(async |subject| {
-            let mut run = Run {
-                excused: &|failure: &Failure| ctx.excused(failure),
-                caps: &caps,
-                model: Model::new(&caps),
-                handles: (0..HANDLES).map(|_| subject.handle()).collect(),
-                started: Instant::now(),
-                now_ms: 0,
-                waited: &waited,
-                budget: ctx.config.wait_budget,
-            };
-            for (step, op) in ops.iter().enumerate() {
-                match run.apply(subject, op).await {
-                    // An operation that failed changed nothing: when a known finding excuses the
-                    // failure, the sequence goes on without it, as a web app would after a 500.
-                    Err(failure)
-                        if failure.violation == Violation::Error && ctx.excused(&failure) => {}
-                    result => result.map_err(|f| f.at(format_args!("step {step} ({op:?})")))?,
-                }
-            }
-            Ok(())
-        })
-    })
-}
-
 /// One sequence against one store.
-struct Run<'a, S> {
+pub(super) struct Run<'a, S> {
     /// Whether a known finding excuses a failure (then the model follows the store instead).
     excused: &'a dyn Fn(&Failure) -> bool,
     caps: &'a Capabilities,
@@ -63,9 +33,34 @@ struct Run<'a, S> {
     /// Real waiting done so far by this property, across cases.
     waited: &'a Cell<Duration>,
     budget: Duration,
+    /// What each step did so far, for the failure's account.
+    pub steps: Vec<String>,
+    /// Which keys each step used and issued, for removing steps without renumbering keys.
+    pub trace: Trace,
 }
 
-impl<S: SessionStore> Run<'_, S> {
+impl<'a, S: SessionStore> Run<'a, S> {
+    pub fn new(
+        excused: &'a dyn Fn(&Failure) -> bool,
+        caps: &'a Capabilities,
+        handles: Vec<S>,
+        waited: &'a Cell<Duration>,
+        budget: Duration,
+    ) -> Self {
+        Self {
+            excused,
+            caps,
+            model: Model::new(caps),
+            handles,
+            started: Instant::now(),
+            now_ms: 0,
+            waited,
+            budget,
+            steps: Vec::new(),
+            trace: Trace::default(),
+        }
+    }
+
     fn elapsed_ms(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
@@ -86,20 +81,63 @@ impl<S: SessionStore> Run<'_, S> {
         )
     }
 
-    fn resolve(&self, key: &KeyRef) -> String {
+    /// The key `key` refers to now, its place among the keys issued, and how a reader
+    /// should call it.
+    fn resolve(&self, key: &KeyRef) -> (String, Option<usize>, String) {
         match key {
             KeyRef::Issued(n) if !self.model.issued.is_empty() => {
-                self.model.issued[n % self.model.issued.len()].clone()
+                let index = n % self.model.issued.len();
+                let name = StepText::issued(index);
+                (self.model.issued[index].clone(), Some(index), name)
             }
-            _ => NEVER_ISSUED.to_owned(),
+            _ => (
+                NEVER_ISSUED.to_owned(),
+                None,
+                "a key never issued".to_owned(),
+            ),
         }
+    }
+
+    /// How a reader should call `key` (after the step that issued it).
+    fn name_of(&self, key: &str) -> String {
+        match self.model.issued.iter().position(|k| k == key) {
+            Some(index) => StepText::issued(index),
+            None => "a key never issued".to_owned(),
+        }
+    }
+
+    pub async fn apply(&mut self, subject: &Subject<S>, op: &Op) -> Result<(), Failure> {
+        let key = op.key().map(|key| self.resolve(key));
+        let text = StepText::new(op, key.as_ref().map(|(_, _, name)| name.as_str()));
+        self.steps
+            .push(format!("  {}. {text}", self.steps.len() + 1));
+        let issued_before = self.model.issued.len();
+        let used = key.as_ref().and_then(|(_, index, _)| *index);
+        let result = self.perform(subject, op, key.map(|(key, _, _)| key)).await;
+        let issued = (self.model.issued.len() > issued_before).then_some(issued_before);
+        self.trace.steps.push(StepKeys { used, issued });
+        // Name what a write returned, once the model knows it.
+        if let Ok(Some(returned)) = &result {
+            let name = self.name_of(returned);
+            if let Some(line) = self.steps.last_mut() {
+                line.push_str(&format!(" -> {name}"));
+            }
+        }
+        result.map(drop)
     }
 
     fn unique_keys(&self) -> bool {
         self.caps.key_shape.is_some()
     }
 
-    async fn apply(&mut self, subject: &Subject<S>, op: &Op) -> Result<(), Failure> {
+    /// Runs one step; a write returns the key it returned.
+    async fn perform(
+        &mut self,
+        subject: &Subject<S>,
+        op: &Op,
+        key: Option<String>,
+    ) -> Result<Option<String>, Failure> {
+        let key = key.unwrap_or_default();
         match op {
             Op::Save {
                 handle,
@@ -118,22 +156,16 @@ impl<S: SessionStore> Run<'_, S> {
                     ));
                 }
                 self.model.saved(&key, state.clone(), ttl_s * 1000, span);
+                return Ok(Some(key));
             }
-            Op::Load { handle, key } => {
-                let key = self.resolve(key);
-                self.load(*handle, &key).await?;
-            }
+            Op::Load { handle, .. } => self.load(*handle, &key).await?,
             Op::Update {
                 handle,
-                key,
                 state,
                 ttl_s,
-            } => {
-                let old = self.resolve(key);
-                self.update(*handle, &old, state, *ttl_s).await?;
-            }
-            Op::UpdateTtl { handle, key, ttl_s } => {
-                let key = self.resolve(key);
+                ..
+            } => return self.update(*handle, &key, state, *ttl_s).await,
+            Op::UpdateTtl { handle, ttl_s, .. } => {
                 let store = &self.handles[*handle];
                 let (result, span) = self
                     .timed(call::update_ttl(store, &key, call::secs(*ttl_s)))
@@ -141,8 +173,7 @@ impl<S: SessionStore> Run<'_, S> {
                 result?;
                 self.model.ttl_updated(&key, ttl_s * 1000, span);
             }
-            Op::Delete { handle, key } => {
-                let key = self.resolve(key);
+            Op::Delete { handle, .. } => {
                 call::delete(&self.handles[*handle], &key).await?;
                 self.model.deleted(&key);
             }
@@ -161,7 +192,7 @@ impl<S: SessionStore> Run<'_, S> {
             }
             Op::Sweep => self.sweep(subject).await?,
         }
-        Ok(())
+        Ok(None)
     }
 
     async fn load(&mut self, handle: usize, key: &str) -> Result<(), Failure> {
@@ -181,7 +212,7 @@ impl<S: SessionStore> Run<'_, S> {
         old: &str,
         state: &State,
         ttl_s: i64,
-    ) -> Result<(), Failure> {
+    ) -> Result<Option<String>, Failure> {
         let store = &self.handles[handle];
         let (new, span) = self
             .timed(call::update(store, old, state.clone(), call::secs(ttl_s)))
@@ -209,7 +240,7 @@ impl<S: SessionStore> Run<'_, S> {
                 if holds_write {
                     self.model.saved(old, state.clone(), ttl_s * 1000, span);
                 }
-                return Ok(());
+                return Ok(Some(new));
             }
             _ => {}
         }
@@ -221,7 +252,7 @@ impl<S: SessionStore> Run<'_, S> {
         }
         self.model
             .updated(old, &new, state.clone(), ttl_s * 1000, span);
-        Ok(())
+        Ok(Some(new))
     }
 
     async fn sweep(&mut self, subject: &Subject<S>) -> Result<(), Failure> {
