@@ -2,12 +2,11 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use session_store_conformance::Harness;
 
 use crate::{
-    cli::{Cli, Command},
-    engine::command::{self, Servers},
+    cli::{checks, Cli, Command, OwnCli, OwnCommand},
+    engine::command::{self, Job},
     reliability, server,
 };
 
@@ -23,9 +22,10 @@ fn init_tracing() {
         .init();
 }
 
-/// `loadgen`: the built-in backends (sled, memory, cookie, Redis, PostgreSQL) and every tool.
+/// `loadgen`: the built-in backends (sled, memory, cookie, and with feature `server-backends`
+/// Redis and PostgreSQL) and every tool.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = checks::parse();
     init_tracing();
     match cli.command {
         Some(Command::Serve(args)) => server::builtin::serve_main(args),
@@ -34,32 +34,22 @@ pub fn main() -> ExitCode {
         Some(Command::Hostile(args)) => reliability::hostile::main(&args),
         Some(Command::DiskFaults(args)) => reliability::faults::main(&args),
         Some(Command::Reliability(args)) => reliability::summary::main(&args),
-        None => command::main(cli.run, Servers::Builtin),
+        None => command::main(Job::from(cli.run)),
     }
 }
 
-/// The load generator for the stores `open` makes, in a binary of one's own: the same flags as
-/// `loadgen`, the same run, reports labelled with the harness's name. `open` runs in the server
-/// process (this binary started again as `serve`), once.
+/// The load generator for the stores `open` makes, in a binary of one's own: the flags of a run
+/// (`--help` lists them), the same run, reports labelled with the harness's name. `open` runs
+/// in the server process (this binary started again as the server), once. `--compare` runs your
+/// store and the built-in backends this build has (`--backends own,sled,memory` to choose).
 ///
-/// The reliability tools (`crash`, `hostile`, `disk-faults`, `reliability`, which test the sled
-/// store and the built-in backends) and `--compare` (the built-in backends side by side) belong
-/// to the `loadgen` binary.
+/// The reliability tools (`crash`, `hostile`, `disk-faults`), which test the sled store and the
+/// built-in backends, belong to the `session-store-loadgen` binary.
 pub fn main_with<H: Harness>(open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode {
-    let cli = Cli::parse();
+    let cli: OwnCli = checks::parse();
     init_tracing();
     match cli.command {
-        Some(Command::Serve(args)) => server::serve_main(args, open),
-        None if cli.run.compare => {
-            eprintln!("--compare runs loadgen's built-in backends: run `loadgen --compare` for it");
-            ExitCode::from(2)
-        }
-        None => command::main(cli.run, Servers::Custom),
-        Some(_) => {
-            eprintln!(
-                "the reliability tools test loadgen's built-in backends: run them with `loadgen`"
-            );
-            ExitCode::from(2)
-        }
+        Some(OwnCommand::Serve(args)) => server::serve_main(args, open),
+        None => command::main(Job::from(cli)),
     }
 }

@@ -1,36 +1,118 @@
 //! The default command: one run (a built-in backend, a store of one's own, or a server at a URL)
-//! or `--compare` over the built-in backends, and the reports they write.
+//! or `--compare` over several, the reports they write, and the closing verdict.
 
-use std::{path::Path, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode};
 
 use session_store_conformance::fixtures::{self, PostgresServer, RedisServer};
 
 use super::run::{self, Plan};
 use crate::{
-    cli::RunArgs,
+    cli::{checks, BackendOptions, Choice, CompareArgs, LoadArgs, OwnCli, RunArgs},
     report::{self, compare::Comparison, Outcome, RunReport},
     server::{builtin::Backend, child::ServerSpec},
 };
 
-/// Which servers a run may start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Servers {
-    /// `loadgen`: its built-in backends.
-    Builtin,
-    /// A binary of one's own: the store its harness makes.
-    Custom,
+/// What the command line asked for, from either binary.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub load: LoadArgs,
+    /// The store of a single run.
+    pub store: Choice,
+    pub compare: CompareArgs,
+    pub options: BackendOptions,
+    /// Whether this binary has a store of its own (`main_with`).
+    pub has_own: bool,
+}
+
+impl From<RunArgs> for Job {
+    fn from(args: RunArgs) -> Self {
+        Self {
+            load: args.load,
+            store: Choice::Builtin(args.backend),
+            compare: args.compare,
+            options: args.options,
+            has_own: false,
+        }
+    }
+}
+
+impl From<OwnCli> for Job {
+    fn from(cli: OwnCli) -> Self {
+        Self {
+            load: cli.load,
+            store: Choice::Own,
+            compare: cli.compare,
+            options: cli.options,
+            has_own: true,
+        }
+    }
+}
+
+impl Job {
+    /// The stores `--compare` runs: those named, else the own store (if any) and every
+    /// built-in backend this build has.
+    fn compared(&self) -> Vec<Choice> {
+        if !self.compare.backends.is_empty() {
+            return self.compare.backends.clone();
+        }
+        let own = self.has_own.then_some(Choice::Own);
+        own.into_iter()
+            .chain(
+                Backend::ALL
+                    .into_iter()
+                    .filter(|b| b.in_this_build())
+                    .map(Choice::Builtin),
+            )
+            .collect()
+    }
+
+    /// Refuses what the command line let through but this binary or machine cannot do.
+    fn check(&self) -> Result<(), String> {
+        let stores = if self.compare.compare {
+            self.compared()
+        } else {
+            vec![self.store]
+        };
+        for store in stores {
+            match store {
+                Choice::Own if !self.has_own => {
+                    return Err(
+                        "error: `own` names the store of a binary of one's own (main_with); \
+                         this binary has none"
+                            .to_owned(),
+                    )
+                }
+                Choice::Builtin(b) if !b.in_this_build() => {
+                    return Err(format!(
+                        "error: this build has no {} backend (session-store-loadgen's feature \
+                         `server-backends`)",
+                        b.name()
+                    ))
+                }
+                _ => {}
+            }
+        }
+        checks::writable_dir("--results", &self.load.results_dir())?;
+        if let Some(dir) = &self.options.data_dir {
+            checks::writable_dir("--data-dir", dir)?;
+        }
+        Ok(())
+    }
 }
 
 /// Runs what the flags ask; exit 0 for a clean run, 1 for a run with failures, 2 when it could
 /// not run.
-pub fn main(args: RunArgs, servers: Servers) -> ExitCode {
+pub fn main(job: Job) -> ExitCode {
+    if let Err(message) = job.check() {
+        return checks::refuse(&message);
+    }
     if report::build_profile() == "debug" {
         eprintln!(
             "warning: this is an unoptimised build; its figures understate what the server and \
              store can do. Run with `--release` for figures worth comparing."
         );
     }
-    let pinned = pins(&args);
+    let pinned = pins(&job.load);
     if pinned {
         pin(0); // the server child goes on core 1; threads made from here on inherit core 0
     }
@@ -49,11 +131,14 @@ pub fn main(args: RunArgs, servers: Servers) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(execute(&args, servers)) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+    match runtime.block_on(execute(&job)) {
+        Ok(Closing { written, verdict }) => {
+            report::close(&written, &verdict);
+            ExitCode::from(if verdict.is_ok() { 0 } else { 1 })
+        }
         Err(e) => {
             eprintln!("loadgen: {e:#}");
+            eprintln!("FAIL: the run could not go on: {e}");
             ExitCode::from(2)
         }
     }
@@ -69,8 +154,8 @@ pub fn pin(core: usize) {
 /// Whether client and server go on separate cores (1 for the server and the databases it
 /// uses, 0 for the client): with two cores or more, unless `--no-pin`. Counts the machine's
 /// CPUs, not this process's affinity mask (one core once the client has pinned itself).
-pub fn pins(args: &RunArgs) -> bool {
-    !args.no_pin && reports::online_cpus() >= 2
+pub fn pins(load: &LoadArgs) -> bool {
+    !load.no_pin && reports::online_cpus() >= 2
 }
 
 /// A database a backend needs: at a URL given, or started here on the server's core (so that
@@ -82,14 +167,6 @@ struct Database {
 }
 
 impl Database {
-    fn given(url: String) -> Self {
-        Self {
-            url: Some(url),
-            why_not: None,
-            _server: None,
-        }
-    }
-
     fn missing(why: impl ToString) -> Self {
         Self {
             url: None,
@@ -98,27 +175,22 @@ impl Database {
         }
     }
 
-    fn redis(args: &RunArgs) -> Self {
-        if let Some(url) = &args.redis_url {
-            return Self::given(url.clone());
-        }
-        match RedisServer::start_on(pins(args).then_some(1)) {
-            Ok(server) => Self {
-                url: Some(server.url()),
+    /// The one at `url`, else one `start` brings up.
+    fn at_or_start<S: 'static>(
+        url: &Option<String>,
+        start: impl FnOnce() -> Result<S, fixtures::Unavailable>,
+        url_of: impl FnOnce(&S) -> String,
+    ) -> Self {
+        if let Some(url) = url {
+            return Self {
+                url: Some(url.clone()),
                 why_not: None,
-                _server: Some(Box::new(server)),
-            },
-            Err(why) => Self::missing(why),
+                _server: None,
+            };
         }
-    }
-
-    fn postgres(args: &RunArgs) -> Self {
-        if let Some(url) = &args.postgres_url {
-            return Self::given(url.clone());
-        }
-        match PostgresServer::start_on(pins(args).then_some(1)) {
+        match start() {
             Ok(server) => Self {
-                url: Some(server.url()),
+                url: Some(url_of(&server)),
                 why_not: None,
                 _server: Some(Box::new(server)),
             },
@@ -134,24 +206,31 @@ struct Databases {
 }
 
 impl Databases {
-    fn for_backends(args: &RunArgs, backends: &[Backend]) -> Self {
-        let needs = |b: Backend| backends.contains(&b);
+    fn for_stores(job: &Job, stores: &[Choice]) -> Self {
+        let needs = |b: Backend| stores.contains(&Choice::Builtin(b));
+        let core = pins(&job.load).then_some(1);
         Self {
             redis: if needs(Backend::Redis) {
-                Database::redis(args)
+                let start = || RedisServer::start_on(core);
+                Database::at_or_start(&job.options.redis_url, start, RedisServer::url)
             } else {
                 Database::missing("not needed")
             },
             postgres: if needs(Backend::Postgres) {
-                Database::postgres(args)
+                let start = || PostgresServer::start_on(core);
+                Database::at_or_start(&job.options.postgres_url, start, PostgresServer::url)
             } else {
                 Database::missing("not needed")
             },
         }
     }
 
-    /// The server child for `backend`, or why it cannot run.
-    fn spec(&self, args: &RunArgs, backend: Backend) -> Result<ServerSpec, String> {
+    /// The server child for `store`, or why it cannot run.
+    fn spec(&self, job: &Job, store: Choice) -> Result<ServerSpec, String> {
+        let backend = match store {
+            Choice::Own => return Ok(with_run_options(ServerSpec::custom(), job)),
+            Choice::Builtin(backend) => backend,
+        };
         let database = match backend {
             Backend::Redis => Some(&self.redis),
             Backend::Postgres => Some(&self.postgres),
@@ -163,72 +242,79 @@ impl Databases {
         let mut spec = ServerSpec::builtin(backend);
         spec.redis_url = self.redis.url.clone();
         spec.postgres_url = self.postgres.url.clone();
-        Ok(with_run_options(spec, args))
+        Ok(with_run_options(spec, job))
     }
 }
 
-fn with_run_options(mut spec: ServerSpec, args: &RunArgs) -> ServerSpec {
-    spec.data_dir = args.data_dir.clone();
-    spec.sled_cache_mib = args.sled_cache_mib;
-    spec.workers = args.server_workers;
-    spec.pin_core = pins(args).then_some(1);
+fn with_run_options(mut spec: ServerSpec, job: &Job) -> ServerSpec {
+    spec.data_dir = job.options.data_dir.clone();
+    spec.sled_cache_mib = job.options.sled_cache_mib;
+    spec.workers = job.load.server_workers;
+    spec.pin_core = pins(&job.load).then_some(1);
     spec
 }
 
-/// Runs what was asked; `Ok(true)` when every run was clean.
-async fn execute(args: &RunArgs, servers: Servers) -> anyhow::Result<bool> {
-    let results = args.results_dir(servers);
-    std::fs::create_dir_all(&results)?;
-    if !args.compare {
-        let (plan, _databases) = match (&args.target, servers) {
-            (Some(url), _) => (
+/// What a command wrote, and its verdict: `Ok(why it passed)` or `Err(why it failed)`.
+struct Closing {
+    written: Vec<PathBuf>,
+    verdict: Result<String, String>,
+}
+
+/// Runs what was asked.
+async fn execute(job: &Job) -> anyhow::Result<Closing> {
+    let results = job.load.results_dir();
+    let args = &job.load;
+    if !job.compare.compare {
+        let (plan, _databases) = match &args.target {
+            Some(url) => (
                 Plan::Target {
                     url: url.clone(),
                     invalidates: !args.target_cannot_invalidate,
                 },
                 None,
             ),
-            (None, Servers::Custom) => (
-                Plan::Child(with_run_options(ServerSpec::custom(), args)),
-                None,
-            ),
-            (None, Servers::Builtin) => {
-                let databases = Databases::for_backends(args, &[args.backend]);
-                let spec = databases.spec(args, args.backend).map_err(|why| {
-                    anyhow::anyhow!("the {} backend cannot run: {why}", args.backend.name())
+            None => {
+                let databases = Databases::for_stores(job, &[job.store]);
+                let spec = databases.spec(job, job.store).map_err(|why| {
+                    anyhow::anyhow!("the {} backend cannot run: {why}", job.store)
                 })?;
                 (Plan::Child(spec), Some(databases))
             }
         };
         let report = run::run_one(args, &plan).await?;
-        write_run(&report, &results)?;
-        report::plot::timeline(&report, &results.join("latest.svg"))?;
+        let mut written = vec![write_run(&report, &results)?];
+        let svg = results.join("latest.svg");
+        report::plot::timeline(&report, &svg)?;
         let markdown = report.markdown("latest.svg");
-        std::fs::write(results.join("latest.md"), &markdown)?;
+        let md = results.join("latest.md");
+        std::fs::write(&md, &markdown)?;
         println!("{markdown}");
-        return Ok(report.clean());
+        written.extend([md, svg]);
+        return Ok(Closing {
+            written,
+            verdict: report.verdict(),
+        });
     }
-    let backends = if args.backends.is_empty() {
-        Backend::ALL.to_vec()
-    } else {
-        args.backends.clone()
-    };
-    let databases = Databases::for_backends(args, &backends);
+    let stores = job.compared();
+    let databases = Databases::for_stores(job, &stores);
     let mut runs = Vec::new();
     let mut skipped = Vec::new();
-    let mut required_missing = false;
-    for backend in backends {
-        let spec = match databases.spec(args, backend) {
+    let mut required_missing = Vec::new();
+    let mut written = Vec::new();
+    for store in stores {
+        let spec = match databases.spec(job, store) {
             Ok(spec) => spec,
             Err(why) => {
                 // A missing server skips its backend, unless CONFORMANCE_REQUIRE names it (CI).
-                required_missing |= fixtures::required(backend.name());
-                skipped.push(format!("{} ({why})", backend.name()));
+                if fixtures::required(&store.to_string()) {
+                    required_missing.push(store.to_string());
+                }
+                skipped.push(format!("{store} ({why})"));
                 continue;
             }
         };
         let report = run::run_one(args, &Plan::Child(spec)).await?;
-        write_run(&report, &results)?;
+        written.push(write_run(&report, &results)?);
         eprintln!(
             "{}: {:.0} req/s, {} errors, {} violations, {} of {} sessions verified",
             report.label(),
@@ -244,21 +330,33 @@ async fn execute(args: &RunArgs, servers: Servers) -> anyhow::Result<bool> {
             break;
         }
     }
-    let clean = runs.iter().all(RunReport::clean) && !required_missing;
     let comparison = Comparison::new(runs, skipped);
-    report::plot::comparison(&comparison, &results.join("compare.svg"))?;
+    let svg = results.join("compare.svg");
+    report::plot::comparison(&comparison, &svg)?;
     let markdown = comparison.markdown("compare.svg");
     reports::write_report(&results, "compare", &comparison, &markdown)?;
     println!("{markdown}");
-    Ok(clean)
+    written.extend([
+        results.join("compare.md"),
+        results.join("compare.json"),
+        svg,
+    ]);
+    let verdict = if required_missing.is_empty() {
+        comparison.verdict()
+    } else {
+        Err(format!(
+            "CONFORMANCE_REQUIRE names {}, which could not run",
+            required_missing.join(", ")
+        ))
+    };
+    Ok(Closing { written, verdict })
 }
 
-fn write_run(report: &RunReport, dir: &Path) -> anyhow::Result<()> {
+fn write_run(report: &RunReport, dir: &std::path::Path) -> anyhow::Result<PathBuf> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let path = dir.join(format!("run-{}-{stamp}.json", report.backend));
     reports::write_json(&path, report)?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
+    Ok(path)
 }

@@ -17,7 +17,7 @@ use super::{
     stats::{Recorder, Shared, MEASURE, STOP},
 };
 use crate::{
-    cli::RunArgs,
+    cli::LoadArgs,
     report::{Outcome, RunReport},
     server::child::{own_usage, ServerChild, ServerSpec},
 };
@@ -31,7 +31,7 @@ pub enum Plan {
 }
 
 /// Runs the workload against the server `plan` names.
-pub async fn run_one(args: &RunArgs, plan: &Plan) -> anyhow::Result<RunReport> {
+pub async fn run_one(args: &LoadArgs, plan: &Plan) -> anyhow::Result<RunReport> {
     let mut server = match plan {
         Plan::Child(spec) => Some(ServerChild::spawn(spec)?),
         Plan::Target { .. } => None,
@@ -46,7 +46,7 @@ pub async fn run_one(args: &RunArgs, plan: &Plan) -> anyhow::Result<RunReport> {
         (Plan::Child(spec), Some(child)) => (
             child.base_url.clone(),
             child.store.clone(),
-            spec.backend.map_or("custom", |b| b.name()).to_owned(),
+            spec.backend.map_or("own", |b| b.name()).to_owned(),
             child.invalidates,
         ),
         (Plan::Child(_), None) => unreachable!("a child plan starts a server"),
@@ -129,13 +129,14 @@ pub async fn run_one(args: &RunArgs, plan: &Plan) -> anyhow::Result<RunReport> {
 /// Warm-up, then the measured phase, with a live progress bar; samples the server's memory and
 /// watches for its death and for Ctrl-C.
 async fn drive(
-    args: &RunArgs,
+    args: &LoadArgs,
     shared: &Arc<Shared>,
     mut server: Option<&mut ServerChild>,
     report: &mut RunReport,
 ) -> Outcome {
-    let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
-    let measured = Duration::from_secs_f64(args.duration.max(0.1));
+    // Both were checked on the command line: finite, the warm-up from 0, the duration above 0.
+    let warmup = Duration::from_secs_f64(args.warmup);
+    let measured = Duration::from_secs_f64(args.duration);
     let bar = ProgressBar::new(measured.as_millis() as u64);
     bar.set_style(
         ProgressStyle::with_template("{spinner} measuring [{elapsed_precise}] {wide_bar} {msg}")
@@ -238,11 +239,4 @@ async fn with_progress<T>(
             _ = ticker.tick() => bar.set_position(shared.requests.load(Relaxed)),
         }
     }
-}
-
-/// Whether client and server go on separate cores (1 for the server and its Redis, 0 for the
-/// client): with two cores or more, unless `--no-pin`. Counts the machine's CPUs, not this
-/// process's affinity mask (one core once the client has pinned itself).
-pub fn pins(args: &RunArgs) -> bool {
-    !args.no_pin && reports::online_cpus() >= 2
 }

@@ -314,8 +314,8 @@ fn check(dir: &Path, cycle: u64, acked: &Acks, killed_at: Instant) -> Result<Cyc
     Ok(found)
 }
 
-/// Writes `crash.json` and `crash.md` into `dir`.
-pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
+/// `crash.md`.
+fn markdown(reports: &[CrashReport]) -> String {
     use std::fmt::Write as _;
     let mut md = String::new();
     let _ = writeln!(md, "# Crash test\n");
@@ -342,11 +342,19 @@ pub fn write(reports: &[CrashReport], dir: &Path) -> anyhow::Result<()> {
             let _ = writeln!(md, "\n- {failure}");
         }
     }
-    reports::write_report(dir, "crash", &reports, &md)
+    md
 }
 
 /// `loadgen crash`: the kill cycles, a summary, and `crash.json` / `crash.md` in `--results`.
 pub fn main(args: &CrashArgs) -> ExitCode {
+    if let Err(code) = super::check_results(&args.results) {
+        return code;
+    }
+    if let Some(dir) = &args.dir {
+        if let Err(message) = crate::cli::checks::writable_dir("--dir", dir) {
+            return crate::cli::checks::refuse(&message);
+        }
+    }
     let seed = args.seed.unwrap_or_else(crate::util::clock_seed);
     let temp = tempfile::Builder::new().prefix("loadgen-crash-").tempdir();
     let work_dir = match (&args.dir, &temp) {
@@ -389,22 +397,35 @@ pub fn main(args: &CrashArgs) -> ExitCode {
             }
         }
     }
-    let clean = reports.iter().all(CrashReport::clean);
-    if !clean {
-        // A failing cycle's directory is evidence: keep the temp dir it lives in.
-        if let Ok(temp) = temp {
-            eprintln!("kept {} for inspection", temp.keep().display());
+    let verdict = match reports.iter().find(|r| !r.clean()) {
+        None => Ok(format!(
+            "{} kill cycles per mode: no fault, every reopen worked, no EveryWrite write lost, \
+             no Periodic write lost outside its flush window",
+            args.cycles
+        )),
+        Some(r) => {
+            // A failing cycle's directory is evidence: keep the temp dir it lives in.
+            if let Ok(temp) = temp {
+                eprintln!("kept {} for inspection", temp.keep().display());
+            }
+            Err(format!(
+                "{}: {} verify faults, {} failed reopens, {} writes lost ({} outside the flush \
+                 window)",
+                r.durability,
+                r.verify_faults,
+                r.open_failures.len(),
+                r.lost_writes,
+                r.lost_outside_window
+            ))
         }
-    }
-    if let Err(e) = write(&reports, &args.results) {
-        eprintln!("loadgen crash: cannot write the results: {e:#}");
-        return ExitCode::from(2);
-    }
-    if clean {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    };
+    super::finish(
+        &args.results,
+        "crash",
+        &reports,
+        &markdown(&reports),
+        verdict,
+    )
 }
 
 /// `loadgen crash-writer`: one writer of the kill cycles (started by [`main`], not by hand).

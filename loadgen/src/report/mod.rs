@@ -4,8 +4,10 @@
 pub mod compare;
 pub mod plot;
 mod run;
+mod verdict;
 
 pub use run::{Latency, Outcome, Point, RssSample, RunReport};
+pub use verdict::close;
 
 /// `release` or `debug`: the build this binary came from.
 pub fn build_profile() -> &'static str {

@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, fmt::Write as _, time::Duration};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    cli::RunArgs,
+    cli::LoadArgs,
     engine::stats::{Percentiles, Recorder, Second},
 };
 
@@ -93,7 +93,7 @@ pub struct RunReport {
 
 impl RunReport {
     /// A report of a run of `args` against the store named `store` (of built-in `backend`).
-    pub fn new(args: &RunArgs, store: &str, backend: &str) -> Self {
+    pub fn new(args: &LoadArgs, store: &str, backend: &str) -> Self {
         let provenance = reports::Provenance::now(std::env::args().collect::<Vec<_>>().join(" "));
         Self {
             store: store.to_owned(),
@@ -247,13 +247,10 @@ impl RunReport {
             .collect();
     }
 
-    /// Whether the run is clean: completed, no error, no violation, every session verified.
+    /// Whether the run is clean: completed, no error, no violation, every session verified,
+    /// memory within its limit (see [`RunReport::verdict`]).
     pub fn clean(&self) -> bool {
-        self.outcome == Outcome::Completed
-            && self.total_errors == 0
-            && self.total_violations == 0
-            && self.distinct_sessions == self.sessions
-            && self.rss_within_limit()
+        self.verdict().is_ok()
     }
 
     /// Whether the server's memory stayed within `--max-rss-spread` (true when no limit is set;

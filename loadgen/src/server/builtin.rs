@@ -41,6 +41,11 @@ impl Backend {
         Backend::Postgres,
     ];
 
+    /// Whether this build can serve it (Redis and PostgreSQL need feature `server-backends`).
+    pub fn in_this_build(self) -> bool {
+        cfg!(feature = "server-backends") || !matches!(self, Backend::Redis | Backend::Postgres)
+    }
+
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -60,7 +65,8 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
     }
     let result = actix_web::rt::System::new().block_on(async move {
         let options = ServeOptions::from_args(&args)?;
-        match args.backend {
+        let backend = args.backend.unwrap_or(Backend::Sled);
+        match backend {
             Backend::Sled => {
                 let sled = SledServer {
                     data_dir: args.data_dir.clone(),
@@ -91,7 +97,7 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
             #[cfg(not(feature = "server-backends"))]
             Backend::Redis | Backend::Postgres => anyhow::bail!(
                 "this build has no {} backend (session-store-loadgen's feature `server-backends`)",
-                args.backend.name()
+                backend.name()
             ),
         }
     });

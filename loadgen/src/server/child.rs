@@ -70,7 +70,7 @@ impl ServerSpec {
     }
 
     fn name(&self) -> &'static str {
-        self.backend.map_or("custom", Backend::name)
+        self.backend.map_or("own", Backend::name)
     }
 }
 

@@ -93,11 +93,15 @@ pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Re
     torn_down
 }
 
-/// `serve` of a binary of one's own: pins the process if asked, opens the harness, serves.
+/// `serve` of a binary of one's own: a built-in backend when `--backend` names one (for
+/// `--compare`), else the harness's store: pins the process if asked, opens the harness, serves.
 pub fn serve_main<H: Harness>(
     args: ServeArgs,
     open: impl FnOnce() -> anyhow::Result<H>,
 ) -> ExitCode {
+    if args.backend.is_some() {
+        return builtin::serve_main(args);
+    }
     if let Some(core) = args.pin_core {
         crate::engine::command::pin(core);
     }

@@ -26,8 +26,19 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         Err(Found::Counterexample(failure, ops)) => {
             // proptest removes steps without regard to the keys later steps refer to by
             // position, so steps that matter to no one stay. Removing one step at a time, with
-            // the references renumbered, leaves only steps the failure needs.
-            match fewest::steps(ops, run) {
+            // the references renumbered, leaves only steps the failure needs. A shorter
+            // sequence counts only if it shows the same kind of failure, not excused: it must
+            // not drift to a known finding or another bug.
+            let violation = failure.violation;
+            let same = |ops: &[Op]| {
+                let (result, trace) = run(ops);
+                let result = match result {
+                    Err(f) if f.violation != violation || ctx.excused(&f) => Ok(()),
+                    other => other,
+                };
+                (result, trace)
+            };
+            match fewest::steps(ops, same) {
                 Some(failure) => Outcome::Fail(failure),
                 // A real-clock failure that did not come back: report what proptest found.
                 None => Outcome::Fail(failure),

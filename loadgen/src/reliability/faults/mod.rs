@@ -23,13 +23,10 @@ pub struct DiskFaultReport {
     pub provenance: String,
 }
 
-impl DiskFaultReport {
-    fn passed(&self) -> bool {
-        self.corrupt_record.passed() && self.full_disk.as_ref().is_none_or(FullDiskOutcome::passed)
-    }
-}
-
 pub fn main(args: &DiskFaultArgs) -> ExitCode {
+    if let Err(code) = super::check_results(&args.results) {
+        return code;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,16 +46,21 @@ pub fn main(args: &DiskFaultArgs) -> ExitCode {
     };
     let markdown = markdown(&report);
     eprint!("{markdown}");
-    let written = reports::write_report(&args.results, "disk-faults", &report, &markdown);
-    if let Err(e) = written {
-        eprintln!("loadgen disk-faults: cannot write the results: {e:#}");
-        return ExitCode::from(2);
-    }
-    if report.passed() {
-        ExitCode::SUCCESS
+    let verdict = if !report.corrupt_record.passed() {
+        Err("a damaged record was mishandled (see disk-faults.md)".to_owned())
+    } else if !report
+        .full_disk
+        .as_ref()
+        .is_none_or(FullDiskOutcome::passed)
+    {
+        Err("the full disk lost or refused what it must not (see disk-faults.md)".to_owned())
     } else {
-        ExitCode::from(1)
-    }
+        Ok(match &report.full_disk_skipped {
+            Some(why) => format!("damaged records handled; the full-disk test was skipped: {why}"),
+            None => "damaged records handled; a full disk lost nothing".to_owned(),
+        })
+    };
+    super::finish(&args.results, "disk-faults", &report, &markdown, verdict)
 }
 
 async fn run() -> anyhow::Result<DiskFaultReport> {

@@ -33,6 +33,9 @@ use report::{ModeResult, Tally};
 
 /// Runs the test and writes `hostile.json` / `hostile.md`.
 pub fn main(args: &HostileArgs) -> ExitCode {
+    if let Err(code) = super::check_results(&args.results) {
+        return code;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -62,15 +65,14 @@ pub fn main(args: &HostileArgs) -> ExitCode {
     }
     let report = HostileReport::new(args, seed, results, started.elapsed());
     eprint!("{}", report.summary());
-    if let Err(e) = report.write(&args.results) {
-        eprintln!("loadgen hostile: cannot write the results: {e:#}");
-        return ExitCode::from(2);
-    }
-    if report.clean() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    let verdict = report.verdict();
+    super::finish(
+        &args.results,
+        "hostile",
+        &report,
+        &report.markdown(),
+        verdict,
+    )
 }
 
 /// One server with `security` cookies, `requests` hostile requests, then the checks.

@@ -1,6 +1,6 @@
 //! What the hostile-input test saw, per kind of attack, and the verdict.
 
-use std::{collections::BTreeMap, fmt::Write as _, path::Path, time::Duration};
+use std::{collections::BTreeMap, fmt::Write as _, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
@@ -222,12 +222,37 @@ impl HostileReport {
         )
     }
 
-    /// Writes `hostile.json` and `hostile.md` into `dir`.
-    pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
-        reports::write_report(dir, "hostile", self, &self.markdown())
+    /// `Ok` when clean, else what broke.
+    pub fn verdict(&self) -> Result<String, String> {
+        if self.clean() {
+            return Ok(format!(
+                "{} hostile requests: no 5xx, no crossed session, no hang, no panic, no key \
+                 logged; all {} real sessions intact",
+                self.requests, self.real_sessions
+            ));
+        }
+        Err(format!(
+            "{} 5xx, {} crossed sessions, {} timeouts, {} unreadable answers, {} connection \
+             errors, {} panics, {} session keys in logs, server {}, {} of {} real sessions intact",
+            self.server_errors,
+            self.crossed_sessions,
+            self.timeouts,
+            self.unreadable,
+            self.connect_errors,
+            self.panics.len(),
+            self.session_keys_in_logs,
+            if self.server_alive_after {
+                "up"
+            } else {
+                "DOWN"
+            },
+            self.sessions_intact,
+            self.real_sessions
+        ))
     }
 
-    fn markdown(&self) -> String {
+    /// The report's Markdown.
+    pub fn markdown(&self) -> String {
         let mut md = String::new();
         let _ = writeln!(md, "# Hostile input over HTTP\n");
         let _ = writeln!(md, "{}\n", self.provenance);
