@@ -13,8 +13,8 @@
 //! can then certify stores of all three releases side by side, and the store itself is used
 //! exactly as published.
 //!
-//! Enable the feature for the release: `actix-session-0_10` gives [`V0_10`], `actix-session-0_9`
-//! gives [`V0_9`].
+//! Enable the feature for the release: `actix-session-0_10` gives `V0_10`, `actix-session-0_9`
+//! gives `V0_9`.
 
 #[cfg(any(feature = "actix-session-0_9", feature = "actix-session-0_10"))]
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};

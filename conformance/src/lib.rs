@@ -142,7 +142,7 @@
 //! # fn main() {}
 //! ```
 //! The harness this project certifies the store with, with every finding, is
-//! [`stores::PostgresHarness`] (feature `sqlx-postgres-store`); the findings are in
+//! `stores::PostgresHarness` (feature `sqlx-postgres-store`); the findings are in
 //! `results/conformance.md` of this project's repository.
 //!
 //! # What the suite needs from a harness

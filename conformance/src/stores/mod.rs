@@ -4,9 +4,9 @@
 //!
 //! | feature | harness | store |
 //! |---|---|---|
-//! | `cookie-store` | [`CookieHarness`] | actix-session's `CookieSessionStore` |
-//! | `redis-store` | [`RedisHarness`] | actix-session's `RedisSessionStore`, on a real `redis-server` |
-//! | `sqlx-postgres-store` | [`PostgresHarness`] | `actix-session-sqlx-postgres` 0.3.0 (actix-session 0.10), on a real PostgreSQL |
+//! | `cookie-store` | `CookieHarness` | actix-session's `CookieSessionStore` |
+//! | `redis-store` | `RedisHarness` | actix-session's `RedisSessionStore`, on a real `redis-server` |
+//! | `sqlx-postgres-store` | `PostgresHarness` | `actix-session-sqlx-postgres` 0.3.0 (actix-session 0.10), on a real PostgreSQL |
 
 #[cfg(feature = "cookie-store")]
 mod cookie;

@@ -44,7 +44,7 @@ pub struct Point {
     pub p99_us: u64,
 }
 
-/// One run, as written to `results/loadgen/run-<backend>-<unix time>.json`.
+/// One run, as written to `<results>/run-<backend>-<unix time>.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunReport {
     /// The store, as its harness names it; `target URL` for `--target`.

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    session_store_loadgen::main_with(|| Ok(my_session_store::MyHarness))
+}

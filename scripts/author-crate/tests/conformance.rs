@@ -1,0 +1,1 @@
+session_store_conformance::conformance_tests!(my_session_store::MyHarness);
