@@ -12,13 +12,7 @@
 //! JSON, so the nearest thing to garbage is a value that is not a map); `Truncated` sets it to
 //! NULL, the only incomplete value the column (nullable in the store's schema) accepts.
 
-use std::{
-    str::FromStr,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
-};
+use std::{str::FromStr, sync::Arc};
 
 use actix_session_sqlx_postgres::SqlxPostgresqlSessionStore;
 use sqlx::{
@@ -28,7 +22,7 @@ use sqlx::{
 
 use crate::{
     compat::V0_10,
-    fixtures::{self, Backend, Unavailable},
+    fixtures::{self, Backend, Namespaces, Unavailable},
     Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
 };
 
@@ -45,35 +39,29 @@ const TABLE: &str = "CREATE TABLE sessions (
 /// Fresh schemas on a PostgreSQL server.
 #[derive(Debug)]
 pub struct PostgresHarness {
-    backend: Backend,
-    /// Schema names start with this, so harnesses sharing a server never collide.
-    prefix: String,
-    next_schema: AtomicU64,
+    schemas: Namespaces,
 }
 
 impl PostgresHarness {
     /// On [`fixtures::postgres`]: the server `CONFORMANCE_POSTGRES_URL` names, or one started
     /// here and owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
-        Ok(Self::on(fixtures::postgres()?))
+        Ok(Self::connect_to(fixtures::postgres()?))
     }
 
     /// Uses the server at `url` (`postgres://USER@HOST:PORT/DB`).
     pub fn connect(url: impl Into<String>) -> Self {
-        Self::on(Backend::external(url))
+        Self::connect_to(Backend::external(url))
     }
 
-    /// Schemas are named after this process, so several may share the server.
-    fn on(backend: Backend) -> Self {
+    fn connect_to(backend: Backend) -> Self {
         Self {
-            backend,
-            prefix: format!("p{}_case", std::process::id()),
-            next_schema: AtomicU64::new(0),
+            schemas: Namespaces::new(backend),
         }
     }
 
     fn options(&self) -> anyhow::Result<PgConnectOptions> {
-        Ok(PgConnectOptions::from_str(self.backend.url())?)
+        Ok(PgConnectOptions::from_str(self.schemas.url())?)
     }
 
     async fn admin(&self) -> anyhow::Result<PgConnection> {
@@ -163,11 +151,7 @@ impl Harness for PostgresHarness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-        let schema = format!(
-            "{}_{}",
-            self.prefix,
-            self.next_schema.fetch_add(1, Ordering::SeqCst)
-        );
+        let schema = self.schemas.next_name();
         let mut admin = self.admin().await?;
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut admin)

@@ -3,47 +3,36 @@
 //! fresh store is a fresh key namespace on that server. Damage writes the namespaced key
 //! directly.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use actix_session::storage::RedisSessionStore;
 use redis::AsyncCommands as _;
 
 use crate::{
-    fixtures::{self, Backend, Unavailable},
+    fixtures::{self, Backend, Namespaces, Unavailable},
     Capabilities, Damage, Harness, KnownFinding, Property, Subject, Violation,
 };
 
 /// Fresh namespaces on a Redis server.
 #[derive(Debug)]
 pub struct RedisHarness {
-    backend: Backend,
-    /// Namespaces start with this, so harnesses sharing a server never collide.
-    prefix: String,
-    namespace: AtomicU64,
+    namespaces: Namespaces,
 }
 
 impl RedisHarness {
     /// On [`fixtures::redis`]: the server `CONFORMANCE_REDIS_URL` names, or one started here
     /// and owned for as long as the harness lives.
     pub fn start() -> Result<Self, Unavailable> {
-        Ok(Self::on(fixtures::redis()?))
+        Ok(Self::connect_to(fixtures::redis()?))
     }
 
     /// Uses the server at `url` (`redis://HOST:PORT`).
     pub fn connect(url: impl Into<String>) -> Self {
-        Self::on(Backend::external(url))
+        Self::connect_to(Backend::external(url))
     }
 
-    fn on(backend: Backend) -> Self {
+    fn connect_to(backend: Backend) -> Self {
         Self {
-            backend,
-            prefix: format!("p{}_case", std::process::id()),
-            namespace: AtomicU64::new(0),
+            namespaces: Namespaces::new(backend),
         }
-    }
-
-    fn url(&self) -> &str {
-        self.backend.url()
     }
 }
 
@@ -73,17 +62,13 @@ impl Harness for RedisHarness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<RedisSessionStore>> {
-        let namespace = format!(
-            "{}{}",
-            self.prefix,
-            self.namespace.fetch_add(1, Ordering::SeqCst)
-        );
+        let namespace = self.namespaces.next_name();
         let prefix = namespace.clone();
-        let store = RedisSessionStore::builder(self.url())
+        let store = RedisSessionStore::builder(self.namespaces.url())
             .cache_keygen(move |key| format!("{prefix}:{key}"))
             .build()
             .await?;
-        let client = redis::Client::open(self.url())?;
+        let client = redis::Client::open(self.namespaces.url())?;
         Ok(Subject::new(store)
             .with_damage(move |key, how| damage(client.clone(), format!("{namespace}:{key}"), how)))
     }

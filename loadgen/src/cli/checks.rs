@@ -2,7 +2,7 @@
 //! command line is parsed, with one line that names the flag and what it accepts, and the
 //! process exits with status 2. Nothing runs on nonsense.
 
-use std::{path::Path, process::ExitCode};
+use std::{fmt, path::Path, process::ExitCode};
 
 /// Parses the command line of `C`; on a bad value prints clap's first paragraph as one line
 /// (it names the flag, and lists the values a choice accepts) and exits with 2. Help and
@@ -32,27 +32,16 @@ pub fn parse<C: clap::Parser>() -> C {
     }
 }
 
-/// A whole number from `min` to `max`.
-pub fn count(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync {
+/// A whole number from `min` to `max` (`u64` or `usize`).
+pub fn count<T>(min: T, max: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy + Send + Sync,
+{
     move |text| {
         text.trim()
-            .parse::<u64>()
+            .parse::<T>()
             .ok()
-            .filter(|n| (min..=max).contains(n))
-            .ok_or_else(|| format!("expected a whole number from {min} to {max}"))
-    }
-}
-
-/// [`count`] as a `usize`.
-pub fn size(
-    min: usize,
-    max: usize,
-) -> impl Fn(&str) -> Result<usize, String> + Clone + Send + Sync {
-    move |text| {
-        text.trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (min..=max).contains(n))
+            .filter(|n| *n >= min && *n <= max)
             .ok_or_else(|| format!("expected a whole number from {min} to {max}"))
     }
 }
@@ -63,13 +52,10 @@ pub fn number(
     max: f64,
     unit: &'static str,
 ) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
-    move |text| {
-        text.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && *x > above && *x <= max)
-            .ok_or_else(|| format!("expected {unit} above {above} and at most {max}"))
-    }
+    finite(
+        move |x| x > above && x <= max,
+        move || format!("expected {unit} above {above} and at most {max}"),
+    )
 }
 
 /// A finite number from `min` (inclusive) to `max`, in `unit`.
@@ -78,12 +64,23 @@ pub fn number_from(
     max: f64,
     unit: &'static str,
 ) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
+    finite(
+        move |x| x >= min && x <= max,
+        move || format!("expected {unit} from {min} to {max}"),
+    )
+}
+
+/// A finite number that `accept` takes; else the message `expected` makes.
+fn finite(
+    accept: impl Fn(f64) -> bool + Clone + Send + Sync,
+    expected: impl Fn() -> String + Clone + Send + Sync,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync {
     move |text| {
         text.trim()
             .parse::<f64>()
             .ok()
-            .filter(|x| x.is_finite() && *x >= min && *x <= max)
-            .ok_or_else(|| format!("expected {unit} from {min} to {max}"))
+            .filter(|x| x.is_finite() && accept(*x))
+            .ok_or_else(&expected)
     }
 }
 
@@ -146,7 +143,7 @@ mod tests {
 
     #[test]
     fn counts_and_numbers_refuse_what_is_out_of_range() {
-        let sessions = count(1, 10);
+        let sessions = count(1u64, 10);
         assert_eq!(sessions("10"), Ok(10));
         for bad in ["0", "11", "-5", "x", "1.5", ""] {
             assert!(sessions(bad).is_err(), "{bad}");

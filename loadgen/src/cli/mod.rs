@@ -83,7 +83,7 @@ pub enum OwnCommand {
 #[derive(Debug, Args, Clone)]
 pub struct LoadArgs {
     /// Number of sessions, each with its own cookie.
-    #[arg(long, default_value_t = 100_000, value_parser = checks::count(1, 10_000_000))]
+    #[arg(long, default_value_t = 100_000, value_parser = checks::count(1u64, 10_000_000))]
     pub sessions: u64,
     /// Length of the measured phase, in seconds.
     #[arg(long, default_value_t = 30.0, value_parser = checks::number(0.0, 604_800.0, "seconds"))]
@@ -92,7 +92,7 @@ pub struct LoadArgs {
     #[arg(long, default_value_t = 2.0, value_parser = checks::number_from(0.0, 86_400.0, "seconds"))]
     pub warmup: f64,
     /// Keep-alive connections (and concurrent requests) to the server.
-    #[arg(long, default_value_t = 64, value_parser = checks::count(1, 4096))]
+    #[arg(long, default_value_t = 64, value_parser = checks::count(1u64, 4096))]
     pub concurrency: u64,
     /// Request mix, in percent: read, increment, renew, relogin (logout then login).
     #[arg(long, default_value = "read=70,increment=25,renew=3,relogin=2")]
@@ -113,7 +113,7 @@ pub struct LoadArgs {
     #[arg(long)]
     pub results: Option<PathBuf>,
     /// Worker threads of the example server.
-    #[arg(long, default_value_t = 1, value_parser = checks::size(1, 256))]
+    #[arg(long, default_value_t = 1, value_parser = checks::count(1usize, 256))]
     pub server_workers: usize,
     /// Do not pin client and server to separate cores.
     #[arg(long)]
@@ -148,7 +148,7 @@ pub struct BackendOptions {
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     /// The sled store's record cache, in MiB (0 turns it off; default: the store's default).
-    #[arg(long, value_parser = checks::count(0, 1 << 20))]
+    #[arg(long, value_parser = checks::count(0u64, 1 << 20))]
     pub sled_cache_mib: Option<u64>,
 }
 

@@ -36,7 +36,7 @@ pub enum CrashMode {
 #[derive(Debug, Args, Clone)]
 pub struct CrashArgs {
     /// Kill cycles per durability mode.
-    #[arg(long, default_value_t = 20, value_parser = checks::count(1, 100_000))]
+    #[arg(long, default_value_t = 20, value_parser = checks::count(1u64, 100_000))]
     pub cycles: u64,
     /// Durability modes to test.
     #[arg(long, value_enum, default_value_t = CrashMode::Both)]
@@ -55,13 +55,13 @@ pub struct CrashArgs {
 #[derive(Debug, Args, Clone)]
 pub struct HostileArgs {
     /// Hostile requests to send.
-    #[arg(long, default_value_t = 100_000, value_parser = checks::count(1, 100_000_000))]
+    #[arg(long, default_value_t = 100_000, value_parser = checks::count(1u64, 100_000_000))]
     pub requests: u64,
     /// Real sessions logged in first, whose cookies the hostile requests are made from.
-    #[arg(long, default_value_t = 1_000, value_parser = checks::count(2, 1_000_000))]
+    #[arg(long, default_value_t = 1_000, value_parser = checks::count(2u64, 1_000_000))]
     pub sessions: u64,
     /// Connections sending at once.
-    #[arg(long, default_value_t = 16, value_parser = checks::count(1, 1024))]
+    #[arg(long, default_value_t = 16, value_parser = checks::count(1u64, 1024))]
     pub concurrency: u64,
     /// Backend of the example server.
     #[arg(long, value_enum, default_value_t = Backend::Sled)]
@@ -122,7 +122,7 @@ pub struct ServeArgs {
     #[arg(long, value_enum, default_value_t = DurabilityArg::Periodic)]
     pub durability: DurabilityArg,
     /// The sled store's record cache, in MiB (0 turns it off; default: the store's default).
-    #[arg(long, value_parser = checks::count(0, 1 << 20))]
+    #[arg(long, value_parser = checks::count(0u64, 1 << 20))]
     pub sled_cache_mib: Option<u64>,
     /// The Redis of the redis backend (default: a redis-server started here on a free
     /// loopback port); the store's keys go in a namespace of their own.
@@ -134,10 +134,10 @@ pub struct ServeArgs {
     #[arg(long, value_parser = checks::url(&["postgres", "postgresql"], false))]
     pub postgres_url: Option<String>,
     /// actix-web worker threads.
-    #[arg(long, default_value_t = 1, value_parser = checks::size(1, 256))]
+    #[arg(long, default_value_t = 1, value_parser = checks::count(1usize, 256))]
     pub workers: usize,
     /// Pin the server to this CPU core.
-    #[arg(long, value_parser = checks::size(0, 4095))]
+    #[arg(long, value_parser = checks::count(0usize, 4095))]
     pub pin_core: Option<usize>,
     /// How the session cookie is protected.
     #[arg(long, value_enum, default_value_t = Security::Private)]
