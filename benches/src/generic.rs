@@ -65,7 +65,10 @@ pub fn bench_store<H: Harness>(
     c: &mut Criterion,
     harness: &H,
     options: &Options,
-) -> anyhow::Result<Vec<usize>> {
+) -> anyhow::Result<Vec<usize>>
+where
+    H::Store: SessionStore,
+{
     let runtime = runtime();
     let counts: Vec<usize> = session_counts()
         .into_iter()
@@ -123,7 +126,10 @@ pub async fn expire<H: Harness>(
     harness: &H,
     store: &H::Store,
     k: usize,
-) -> anyhow::Result<Vec<SessionKey>> {
+) -> anyhow::Result<Vec<SessionKey>>
+where
+    H::Store: SessionStore,
+{
     let state = realistic_state(5);
     let mut keys = Vec::with_capacity(k);
     for _ in 0..k {
@@ -215,7 +221,10 @@ impl Bench<'_> {
         g.finish();
     }
 
-    fn run<H: Harness>(mut self, harness: &H, filled: &Filled<H::Store>) {
+    fn run<H: Harness>(mut self, harness: &H, filled: &Filled<H::Store>)
+    where
+        H::Store: SessionStore,
+    {
         let store = &filled.subject.store;
         let state = realistic_state(11);
         // Leaves N as it is.
@@ -286,7 +295,10 @@ impl Bench<'_> {
 
     /// The sweep of 1,000 expired sessions among N live; each sweep's expired set is made
     /// beforehand, untimed.
-    fn sweep<H: Harness>(&mut self, harness: &H, subject: &Subject<H::Store>) {
+    fn sweep<H: Harness>(&mut self, harness: &H, subject: &Subject<H::Store>)
+    where
+        H::Store: SessionStore,
+    {
         let id = self.id();
         let runtime = self.runtime;
         let mut g = self.c.benchmark_group("sweep_1000");

@@ -226,12 +226,14 @@ impl<H: Harness> Steps<'_, '_, H> {
     }
 }
 
-/// What every property runs with.
-pub(crate) struct Ctx<'a, H: Harness> {
-    pub harness: &'a H,
-    pub caps: Capabilities,
-    pub config: &'a SuiteConfig,
-    pub runtime: &'a tokio::runtime::Runtime,
+/// What every property runs with: the harness, its capabilities and knobs, the runtime, and
+/// the findings seen so far. Public only because [`Ecosystem`](crate::Ecosystem)'s hidden
+/// methods name it.
+pub struct Ctx<'a, H: Harness> {
+    pub(crate) harness: &'a H,
+    pub(crate) caps: Capabilities,
+    pub(crate) config: &'a SuiteConfig,
+    pub(crate) runtime: &'a tokio::runtime::Runtime,
     known: Vec<KnownFinding>,
     observed: RefCell<Vec<Observed>>,
     advisories: RefCell<Vec<Advisory>>,
@@ -240,7 +242,7 @@ pub(crate) struct Ctx<'a, H: Harness> {
 
 impl<H: Harness> Ctx<'_, H> {
     /// Whether a known finding excuses `failure`; if so it is recorded.
-    pub fn excused(&self, failure: &Failure) -> bool {
+    pub(crate) fn excused(&self, failure: &Failure) -> bool {
         let Some(finding) = self.known.iter().find(|f| f.matches(failure)) else {
             return false;
         };
@@ -258,7 +260,7 @@ impl<H: Harness> Ctx<'_, H> {
 
     /// `result`, with a failure a known finding excuses turned into `Ok`: for a loop whose
     /// later rounds must still be checked after an excused one.
-    pub fn unless_excused(&self, result: Result<(), Failure>) -> Result<(), Failure> {
+    pub(crate) fn unless_excused(&self, result: Result<(), Failure>) -> Result<(), Failure> {
         match result {
             Err(failure) if self.excused(&failure) => Ok(()),
             other => other,
@@ -266,7 +268,7 @@ impl<H: Harness> Ctx<'_, H> {
     }
 
     /// A counter of independent checks, for a deterministic property.
-    pub fn steps(&self) -> Steps<'_, '_, H> {
+    pub(crate) fn steps(&self) -> Steps<'_, '_, H> {
         Steps {
             ctx: self,
             count: 0,
@@ -274,7 +276,7 @@ impl<H: Harness> Ctx<'_, H> {
     }
 
     /// Records behaviour outside the contract.
-    pub fn advise(&self, probe: impl Into<String>, observed: impl Into<String>) {
+    pub(crate) fn advise(&self, probe: impl Into<String>, observed: impl Into<String>) {
         let advisory = Advisory {
             probe: probe.into(),
             observed: observed.into(),
@@ -286,13 +288,13 @@ impl<H: Harness> Ctx<'_, H> {
     }
 
     /// Runs `future` on the property's runtime from this thread; a panic becomes a failure.
-    pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Failure> {
+    pub(crate) fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Failure> {
         std::panic::catch_unwind(AssertUnwindSafe(|| self.runtime.block_on(future)))
             .map_err(|panic| Failure::new(Violation::Panic, panic_message(&panic)))
     }
 
     /// A fresh store.
-    pub async fn fresh(&self) -> Result<Subject<H::Store>, Failure> {
+    pub(crate) async fn fresh(&self) -> Result<Subject<H::Store>, Failure> {
         self.harness.fresh().await.map_err(|e| {
             Failure::new(
                 Violation::Harness,
@@ -302,7 +304,7 @@ impl<H: Harness> Ctx<'_, H> {
     }
 
     /// Tears a subject down, remembering a failure to report if the property holds.
-    pub async fn tear_down(&self, subject: Subject<H::Store>) {
+    pub(crate) async fn tear_down(&self, subject: Subject<H::Store>) {
         if let Err(e) = subject.tear_down().await {
             self.teardown_failure.borrow_mut().get_or_insert_with(|| {
                 Failure::new(
@@ -314,7 +316,7 @@ impl<H: Harness> Ctx<'_, H> {
     }
 
     /// Makes a fresh store, runs `body` on it on the property's runtime, and tears it down.
-    pub fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         body: impl AsyncFnOnce(&Subject<H::Store>) -> Result<T, Failure>,
     ) -> Result<T, Failure> {
@@ -328,7 +330,7 @@ impl<H: Harness> Ctx<'_, H> {
 
     /// Runs `test` on generated inputs. A failure a known finding excuses ends its case; any
     /// other is shrunk to the smallest input that still fails, which the failure shows.
-    pub fn generated<S>(
+    pub(crate) fn generated<S>(
         &self,
         strategy: S,
         test: impl Fn(S::Value) -> Result<(), Failure>,
@@ -352,7 +354,7 @@ impl<H: Harness> Ctx<'_, H> {
 
     /// Runs `test` on generated inputs, as [`Ctx::generated`] does, and returns the number of
     /// cases that held, or the failure with the smallest input proptest shrank it to.
-    pub fn search<S>(
+    pub(crate) fn search<S>(
         &self,
         strategy: S,
         test: impl Fn(S::Value) -> Result<(), Failure>,

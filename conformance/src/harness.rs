@@ -3,9 +3,7 @@
 
 use std::{any::Any, fmt, future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use actix_session::storage::SessionStore;
-
-use crate::{config::SuiteConfig, State};
+use crate::{config::SuiteConfig, front::Ecosystem, State};
 
 /// A boxed future on the caller's thread (store futures need not be `Send`).
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -29,8 +27,8 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 /// - Every subject is torn down when the property is done with it (see
 ///   [`Subject::with_teardown`]), also when the property failed; not after a panic in the store.
 pub trait Harness: Send + Sync + 'static {
-    /// The store under test.
-    type Store: SessionStore + Send + Sync + 'static;
+    /// The store under test: any actix-session `SessionStore`.
+    type Store: Ecosystem;
 
     /// A short name for reports.
     fn name(&self) -> String;

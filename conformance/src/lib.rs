@@ -172,9 +172,11 @@ mod check;
 mod clock;
 mod config;
 mod failure;
+mod front;
 mod generate;
 mod harness;
 mod known;
+#[cfg(feature = "actix")]
 mod memory;
 mod model;
 mod ops;
@@ -182,6 +184,16 @@ mod properties;
 
 pub use certify::{assert_property, assert_property_on_server};
 pub use check::{check, Advisory, Observed, Outcome, Report, Verdict};
+pub use front::Ecosystem;
+
+/// The engine's types that [`Ecosystem`]'s hidden methods name: not part of the API.
+#[doc(hidden)]
+pub mod engine {
+    pub use crate::{
+        check::Ctx,
+        front::{Contract, HttpScenario, Seen},
+    };
+}
 pub use clock::ManualClock;
 pub use config::SuiteConfig;
 pub use failure::{causes, Failure, Violation};
@@ -189,6 +201,7 @@ pub use harness::{
     Capabilities, Clock, Damage, Harness, KeyShape, LocalFuture, Measure, StateLimit, Subject,
 };
 pub use known::{KnownFinding, MIDDLEWARE_KNOWN_FINDINGS};
+#[cfg(feature = "actix")]
 pub use memory::{memory_capabilities, MemoryHarness, MemoryStore, MEMORY_MAX_STATE_BYTES};
 pub use model::State;
 pub use properties::Property;

@@ -45,7 +45,10 @@ pub fn main() -> ExitCode {
 ///
 /// The reliability tools (`crash`, `hostile`, `disk-faults`), which test the sled store and the
 /// built-in backends, belong to the `session-store-loadgen` binary.
-pub fn main_with<H: Harness>(open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode {
+pub fn main_with<H: Harness>(open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode
+where
+    H::Store: actix_session::storage::SessionStore,
+{
     let cli: OwnCli = checks::parse();
     init_tracing();
     match cli.command {

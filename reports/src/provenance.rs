@@ -88,7 +88,5 @@ pub fn online_cpus() -> usize {
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today_utc() -> String {
-    actix_web::cookie::time::OffsetDateTime::now_utc()
-        .date()
-        .to_string()
+    time::OffsetDateTime::now_utc().date().to_string()
 }

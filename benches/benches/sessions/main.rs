@@ -26,7 +26,10 @@ use testbed::certified::SledHarness;
 /// operation is the round trip, which does not depend on N.
 const NETWORK_MAX_N: usize = 100_000;
 
-fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label: &str, max: usize) {
+fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label: &str, max: usize)
+where
+    H::Store: actix_session::storage::SessionStore,
+{
     if !wanted(label) {
         return;
     }

@@ -1,11 +1,12 @@
-//! Calls into the store that turn its errors into failures carrying every cause, and what a
-//! `load` showed.
+//! Calls into the store, through its ecosystem's front, that turn its errors into failures
+//! carrying every cause, and the checks the properties make of what a `load` showed.
 
-use actix_session::storage::{LoadError, SessionKey, SessionStore};
-use actix_web::cookie::time::Duration as Ttl;
+use time::Duration as Ttl;
 
+pub(crate) use crate::front::Seen;
 use crate::{
-    failure::{causes, Failure, Violation},
+    failure::{Failure, Violation},
+    front::Ecosystem,
     model::State,
 };
 
@@ -14,97 +15,41 @@ pub(crate) fn secs(secs: i64) -> Ttl {
     Ttl::seconds(secs)
 }
 
-/// A session key for `text` (at most 4064 bytes, actix-session's only rule).
-pub(crate) fn key(text: &str) -> Result<SessionKey, Failure> {
-    SessionKey::try_from(text.to_owned()).map_err(|_| {
-        Failure::new(
-            Violation::Harness,
-            format!(
-                "the suite built an invalid session key of {} bytes",
-                text.len()
-            ),
-        )
-    })
+pub(crate) async fn load<S: Ecosystem>(store: &S, key: &str) -> Result<Seen, Failure> {
+    store.load(key).await
 }
 
-/// What a `load` showed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Seen {
-    Nothing,
-    /// `LoadError::Deserialization`: the middleware starts an empty session.
-    Undecodable(String),
-    State(State),
-    /// `LoadError::Other`: the middleware answers 500.
-    Error(String),
-}
-
-pub(crate) async fn load<S: SessionStore>(store: &S, key_text: &str) -> Result<Seen, Failure> {
-    let key = key(key_text)?;
-    Ok(match store.load(&key).await {
-        Ok(None) => Seen::Nothing,
-        Ok(Some(state)) => Seen::State(state),
-        Err(e @ LoadError::Deserialization(_)) => Seen::Undecodable(causes(&e)),
-        Err(e @ LoadError::Other(_)) => Seen::Error(causes(&e)),
-    })
-}
-
-pub(crate) async fn save<S: SessionStore>(
+pub(crate) async fn save<S: Ecosystem>(
     store: &S,
     state: State,
     ttl: Ttl,
 ) -> Result<String, Failure> {
-    store
-        .save(state, &ttl)
-        .await
-        .map(String::from)
-        .map_err(|e| {
-            Failure::new(
-                Violation::Error,
-                format!("save (TTL {ttl}): {}", causes(&e)),
-            )
-        })
+    store.save(state, ttl).await
 }
 
-pub(crate) async fn update<S: SessionStore>(
+pub(crate) async fn update<S: Ecosystem>(
     store: &S,
-    key_text: &str,
+    key: &str,
     state: State,
     ttl: Ttl,
 ) -> Result<String, Failure> {
-    store
-        .update(key(key_text)?, state, &ttl)
-        .await
-        .map(String::from)
-        .map_err(|e| {
-            Failure::new(
-                Violation::Error,
-                format!("update (TTL {ttl}): {}", causes(&e)),
-            )
-        })
+    store.update(key, state, ttl).await
 }
 
-pub(crate) async fn update_ttl<S: SessionStore>(
+pub(crate) async fn update_ttl<S: Ecosystem>(
     store: &S,
-    key_text: &str,
+    key: &str,
     ttl: Ttl,
 ) -> Result<(), Failure> {
-    store.update_ttl(&key(key_text)?, &ttl).await.map_err(|e| {
-        Failure::new(
-            Violation::Error,
-            format!("update_ttl (TTL {ttl}): {}", causes(e.as_ref())),
-        )
-    })
+    store.update_ttl(key, ttl).await
 }
 
-pub(crate) async fn delete<S: SessionStore>(store: &S, key_text: &str) -> Result<(), Failure> {
-    store
-        .delete(&key(key_text)?)
-        .await
-        .map_err(|e| Failure::new(Violation::Error, format!("delete: {}", causes(e.as_ref()))))
+pub(crate) async fn delete<S: Ecosystem>(store: &S, key: &str) -> Result<(), Failure> {
+    store.delete(key).await
 }
 
 /// Loads `key` and requires exactly `want`.
-pub(crate) async fn expect_state<S: SessionStore>(
+pub(crate) async fn expect_state<S: Ecosystem>(
     store: &S,
     key_text: &str,
     want: &State,
@@ -132,7 +77,7 @@ pub(crate) async fn expect_state<S: SessionStore>(
 }
 
 /// Loads `key` and requires nothing; `ended` names the failure if a state comes back.
-pub(crate) async fn expect_absent<S: SessionStore>(
+pub(crate) async fn expect_absent<S: Ecosystem>(
     store: &S,
     key_text: &str,
     ended: Violation,
@@ -150,7 +95,7 @@ pub(crate) async fn expect_absent<S: SessionStore>(
 
 /// The failure for an `update` of `what` (a dead key: "a deleted key", "an expired key", "a key
 /// the store never issued") that returned that same key, saying what became of the write.
-pub(crate) async fn dead_key_returned<S: SessionStore>(
+pub(crate) async fn dead_key_returned<S: Ecosystem>(
     store: &S,
     key_text: &str,
     written: &State,
@@ -160,7 +105,7 @@ pub(crate) async fn dead_key_returned<S: SessionStore>(
 }
 
 /// [`dead_key_returned`], and whether the key now holds the written state.
-pub(crate) async fn dead_key_outcome<S: SessionStore>(
+pub(crate) async fn dead_key_outcome<S: Ecosystem>(
     store: &S,
     key_text: &str,
     written: &State,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::call::{self, Seen};
 use crate::{
@@ -82,7 +82,7 @@ where
     Ok(results)
 }
 
-async fn distinct_sessions<S: SessionStore + Send + 'static>(
+async fn distinct_sessions<S: Ecosystem + Send + 'static>(
     store: &S,
     handles: Vec<S>,
     runtime: &tokio::runtime::Handle,
@@ -132,7 +132,7 @@ fn uniform_state(writer: usize, round: usize) -> State {
         .collect()
 }
 
-async fn one_session<S: SessionStore + Send + 'static>(
+async fn one_session<S: Ecosystem + Send + 'static>(
     store: &S,
     handles: Vec<S>,
     runtime: &tokio::runtime::Handle,

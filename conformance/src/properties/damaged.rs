@@ -12,7 +12,7 @@
 //! store next sees `update_ttl` (under `OnEveryRequest`), `update` (a change), or `delete` and
 //! `save` (a login that renews the session), all on the damaged key.
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::call::{self, Seen};
 use crate::{
@@ -94,7 +94,7 @@ struct Owner {
     state: State,
 }
 
-async fn after_damage<S: SessionStore>(
+async fn after_damage<S: Ecosystem>(
     store: &S,
     key: &str,
     owner: &Owner,

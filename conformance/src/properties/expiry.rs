@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::{call, steps_outcome};
 use crate::{
@@ -111,7 +111,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     })())
 }
 
-async fn write<S: SessionStore>(
+async fn write<S: Ecosystem>(
     store: &S,
     path: Path,
     state: &State,
@@ -132,7 +132,7 @@ async fn write<S: SessionStore>(
     }
 }
 
-async fn realistic_ttls<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
+async fn realistic_ttls<S: Ecosystem>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
     let mut sessions = Vec::new();
     for (name, secs) in REALISTIC_TTLS {
         let ttl_s = caps.ttl_secs_at_least(secs);
@@ -218,7 +218,7 @@ struct Ended {
 }
 
 impl Ended {
-    async fn prepare<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<Self, Failure> {
+    async fn prepare<S: Ecosystem>(store: &S, caps: &Capabilities) -> Result<Self, Failure> {
         let unit = caps.ttl_secs_at_least(1);
         let short = call::secs(unit);
         let longer_state = one_field("user", "three times longer");
@@ -245,7 +245,7 @@ impl Ended {
         Ok(ended)
     }
 
-    async fn untouched<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+    async fn untouched<S: Ecosystem>(&self, store: &S) -> Result<(), Failure> {
         call::expect_absent(
             store,
             &self.untouched,
@@ -255,7 +255,7 @@ impl Ended {
         .await
     }
 
-    async fn extended<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+    async fn extended<S: Ecosystem>(&self, store: &S) -> Result<(), Failure> {
         call::update_ttl(store, &self.extended, call::secs(3_600)).await?;
         call::expect_absent(
             store,
@@ -266,11 +266,7 @@ impl Ended {
         .await
     }
 
-    async fn updated<S: SessionStore>(
-        &self,
-        store: &S,
-        caps: &Capabilities,
-    ) -> Result<(), Failure> {
+    async fn updated<S: Ecosystem>(&self, store: &S, caps: &Capabilities) -> Result<(), Failure> {
         let state = one_field("user", "after expiry");
         let new = call::update(store, &self.updated, state.clone(), call::secs(3_600)).await?;
         if new == self.updated && caps.invalidates {
@@ -297,7 +293,7 @@ impl Ended {
         Ok(())
     }
 
-    async fn deleted<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+    async fn deleted<S: Ecosystem>(&self, store: &S) -> Result<(), Failure> {
         call::delete(store, &self.deleted).await?;
         call::expect_absent(
             store,
@@ -308,7 +304,7 @@ impl Ended {
         .await
     }
 
-    async fn longer<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+    async fn longer<S: Ecosystem>(&self, store: &S) -> Result<(), Failure> {
         call::expect_state(
             store,
             &self.longer,
@@ -318,7 +314,7 @@ impl Ended {
         .await
     }
 
-    async fn refreshed<S: SessionStore>(&self, store: &S) -> Result<(), Failure> {
+    async fn refreshed<S: Ecosystem>(&self, store: &S) -> Result<(), Failure> {
         call::expect_state(
             store,
             &self.refreshed,
@@ -329,7 +325,7 @@ impl Ended {
         .await
     }
 
-    async fn swept<S: SessionStore>(&self, subject: &Subject<S>) -> Result<(), Failure> {
+    async fn swept<S: Ecosystem>(&self, subject: &Subject<S>) -> Result<(), Failure> {
         if let Some(sweep) = subject.sweep() {
             sweep.await.map_err(|e| {
                 Failure::new(
@@ -349,7 +345,7 @@ impl Ended {
 }
 
 /// On an untouched store, a sweep removes exactly the expired sessions.
-async fn sweep_removes_expired<S: SessionStore>(
+async fn sweep_removes_expired<S: Ecosystem>(
     subject: &Subject<S>,
     caps: &Capabilities,
 ) -> Result<(), Failure> {

@@ -1,7 +1,7 @@
 //! Each clause of the contract, step by step, so that every one is checked on every run (the
 //! generated sequences of `model_based` reach them too, but by chance).
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::{
     call::{self, Seen},
@@ -78,14 +78,11 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     }))
 }
 
-async fn never_issued_loads_nothing<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn never_issued_loads_nothing<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     call::expect_absent(store, NEVER_ISSUED, Violation::CrossedSession, "load").await
 }
 
-async fn update_never_issued<S: SessionStore>(
-    store: &S,
-    caps: &Capabilities,
-) -> Result<(), Failure> {
+async fn update_never_issued<S: Ecosystem>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
     let state = one_field("user", "new");
     let new = call::update(store, NEVER_ISSUED, state.clone(), call::secs(HOUR)).await?;
     if caps.invalidates && new == NEVER_ISSUED {
@@ -100,7 +97,7 @@ async fn update_never_issued<S: SessionStore>(
     call::expect_state(store, &new, &state, "the key update returned").await
 }
 
-async fn update_live<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
+async fn update_live<S: Ecosystem>(store: &S, caps: &Capabilities) -> Result<(), Failure> {
     let first = State2::new();
     let key = call::save(store, first.before.clone(), call::secs(HOUR)).await?;
     let new = call::update(store, &key, first.after.clone(), call::secs(HOUR)).await?;
@@ -123,14 +120,14 @@ async fn update_live<S: SessionStore>(store: &S, caps: &Capabilities) -> Result<
     Ok(())
 }
 
-async fn update_ttl_live<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn update_ttl_live<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     let state = one_field("user", "extended");
     let key = call::save(store, state.clone(), call::secs(HOUR)).await?;
     call::update_ttl(store, &key, call::secs(2 * HOUR)).await?;
     call::expect_state(store, &key, &state, "after update_ttl").await
 }
 
-async fn update_ttl_never_issued<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn update_ttl_never_issued<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     call::update_ttl(store, NEVER_ISSUED, call::secs(HOUR)).await?;
     call::expect_absent(
         store,
@@ -141,18 +138,18 @@ async fn update_ttl_never_issued<S: SessionStore>(store: &S) -> Result<(), Failu
     .await
 }
 
-async fn delete_missing<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn delete_missing<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     call::delete(store, NEVER_ISSUED).await?;
     call::delete(store, NEVER_ISSUED).await
 }
 
-async fn delete_live<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn delete_live<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     let key = call::save(store, one_field("user", "leaving"), call::secs(HOUR)).await?;
     call::delete(store, &key).await?;
     call::expect_absent(store, &key, Violation::Revived, "a deleted session").await
 }
 
-async fn update_deleted<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn update_deleted<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     let key = call::save(store, one_field("user", "gone"), call::secs(HOUR)).await?;
     call::delete(store, &key).await?;
     let state = one_field("user", "after-delete");
@@ -170,7 +167,7 @@ async fn update_deleted<S: SessionStore>(store: &S) -> Result<(), Failure> {
     call::expect_state(store, &new, &state, "the key update returned").await
 }
 
-async fn update_ttl_deleted<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn update_ttl_deleted<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     let key = call::save(store, one_field("user", "gone"), call::secs(HOUR)).await?;
     call::delete(store, &key).await?;
     call::update_ttl(store, &key, call::secs(HOUR)).await?;
@@ -184,7 +181,7 @@ async fn update_ttl_deleted<S: SessionStore>(store: &S) -> Result<(), Failure> {
     }
 }
 
-async fn distinct_keys<S: SessionStore>(store: &S) -> Result<(), Failure> {
+async fn distinct_keys<S: Ecosystem>(store: &S) -> Result<(), Failure> {
     let state = one_field("user", "same");
     let mut keys = Vec::new();
     for _ in 0..3 {

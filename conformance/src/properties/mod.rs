@@ -5,7 +5,8 @@ mod capacity;
 mod concurrency;
 mod damaged;
 mod expiry;
-mod http;
+#[cfg(feature = "actix")]
+pub(crate) mod http;
 mod interleaving;
 mod keys;
 mod lifecycle;
@@ -17,7 +18,12 @@ mod ttl_edges;
 
 use std::fmt;
 
-use crate::{check::Ctx, harness::Harness, Outcome};
+use crate::{
+    check::Ctx,
+    front::{Ecosystem, HttpScenario},
+    harness::Harness,
+    Outcome,
+};
 
 /// A promise a store must keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,9 +132,9 @@ pub(crate) fn run<H: Harness>(ctx: &Ctx<'_, H>, property: Property) -> Outcome {
         Property::Races => races::check(ctx),
         Property::Concurrency => concurrency::check(ctx),
         Property::DamagedRecords => damaged::check(ctx),
-        Property::HttpWorkflow => http::check(ctx, http::Scenario::Workflow),
-        Property::HttpExpiry => http::check(ctx, http::Scenario::Expiry),
-        Property::HttpSessionUpdate => http::check(ctx, http::Scenario::SessionUpdate),
+        Property::HttpWorkflow => H::Store::http(ctx, HttpScenario::Workflow),
+        Property::HttpExpiry => H::Store::http(ctx, HttpScenario::Expiry),
+        Property::HttpSessionUpdate => H::Store::http(ctx, HttpScenario::SessionUpdate),
     }
 }
 

@@ -11,7 +11,7 @@
 
 use std::future::Future;
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 use futures_util::future::join;
 
 use super::call::{self, Seen};
@@ -123,7 +123,7 @@ async fn after_yields<F: Future>(yields: usize, future: F) -> F::Output {
 }
 
 /// One race on one session, the two operations polled by this thread.
-async fn one_race<S: SessionStore>(
+async fn one_race<S: Ecosystem>(
     store: &S,
     caps: &Capabilities,
     race: Race,
@@ -178,7 +178,7 @@ async fn one_race<S: SessionStore>(
 }
 
 /// What must hold once both operations returned.
-async fn judge<S: SessionStore>(
+async fn judge<S: Ecosystem>(
     store: &S,
     caps: &Capabilities,
     race: Race,

@@ -1,7 +1,7 @@
 //! States as the middleware makes them come back exactly, through `save` and `update`; states it
 //! cannot make are probed and reported as advisories.
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::call::{self, Seen};
 use crate::{
@@ -47,7 +47,7 @@ fn with_second(state: &State) -> State {
     changed
 }
 
-async fn round_trip<S: SessionStore>(store: &S, state: &State) -> Result<(), Failure> {
+async fn round_trip<S: Ecosystem>(store: &S, state: &State) -> Result<(), Failure> {
     let key = call::save(store, state.clone(), call::secs(DAY)).await?;
     call::expect_state(store, &key, state, "after save").await?;
     let changed = with_second(state);

@@ -2,7 +2,7 @@
 //! over it is refused and changes nothing, through `save` and `update`, in ASCII and in 2-, 3-
 //! and 4-byte UTF-8 (where a limit counted in characters, or in UTF-16 units, gives way).
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::call;
 use crate::{
@@ -83,7 +83,7 @@ fn size(limit: StateLimit, state: &State) -> String {
     )
 }
 
-async fn by_save<S: SessionStore>(
+async fn by_save<S: Ecosystem>(
     store: &S,
     limit: StateLimit,
     at: &State,
@@ -111,7 +111,7 @@ async fn by_save<S: SessionStore>(
     Ok(())
 }
 
-async fn by_update<S: SessionStore>(
+async fn by_update<S: Ecosystem>(
     store: &S,
     limit: StateLimit,
     at: &State,

@@ -1,8 +1,8 @@
 //! Zero, negative and huge TTLs: no panic, no overflow; zero or less means expired, too large
 //! saturates. (actix-session passes the configured TTL through, whatever its value.)
 
-use actix_session::storage::SessionStore;
-use actix_web::cookie::time::Duration as Ttl;
+use crate::front::Ecosystem;
+use time::Duration as Ttl;
 
 use super::{call, steps_outcome};
 use crate::{
@@ -48,7 +48,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     }))
 }
 
-async fn save_expired<S: SessionStore>(
+async fn save_expired<S: Ecosystem>(
     store: &S,
     caps: &Capabilities,
     ttl: Ttl,
@@ -68,7 +68,7 @@ async fn save_expired<S: SessionStore>(
     Ok(())
 }
 
-async fn huge<S: SessionStore>(store: &S, ttl: Ttl) -> Result<(), Failure> {
+async fn huge<S: Ecosystem>(store: &S, ttl: Ttl) -> Result<(), Failure> {
     let state = one_field("ttl", "huge");
     let key = call::save(store, state.clone(), ttl).await?;
     call::expect_state(store, &key, &state, "after save").await?;
@@ -77,7 +77,7 @@ async fn huge<S: SessionStore>(store: &S, ttl: Ttl) -> Result<(), Failure> {
     call::expect_state(store, &key, &state, "after update and update_ttl").await
 }
 
-async fn update_ttl_expired<S: SessionStore>(
+async fn update_ttl_expired<S: Ecosystem>(
     store: &S,
     caps: &Capabilities,
     ttl: Ttl,

@@ -25,6 +25,7 @@ pub mod cookies;
 
 use std::process::ExitCode;
 
+use actix_session::storage::SessionStore;
 use actix_web::{cookie::Key, HttpServer};
 use session_store_conformance::Harness;
 
@@ -66,7 +67,10 @@ impl ServeOptions {
 
 /// Serves a fresh store of `harness` until the server is stopped (SIGTERM, SIGINT), then tears
 /// the store down.
-pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Result<()> {
+pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Result<()>
+where
+    H::Store: SessionStore,
+{
     let subject = harness.fresh().await?;
     let handle = subject.handles();
     let ServeOptions {
@@ -95,10 +99,10 @@ pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Re
 
 /// `serve` of a binary of one's own: a built-in backend when `--backend` names one (for
 /// `--compare`), else the harness's store: pins the process if asked, opens the harness, serves.
-pub fn serve_main<H: Harness>(
-    args: ServeArgs,
-    open: impl FnOnce() -> anyhow::Result<H>,
-) -> ExitCode {
+pub fn serve_main<H: Harness>(args: ServeArgs, open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode
+where
+    H::Store: SessionStore,
+{
     if args.backend.is_some() {
         return builtin::serve_main(args);
     }

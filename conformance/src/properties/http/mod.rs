@@ -7,7 +7,7 @@ mod client;
 mod scenarios;
 mod server;
 
-use actix_session::config::CookieContentSecurity;
+use actix_session::{config::CookieContentSecurity, storage::SessionStore};
 use actix_web::cookie::time::Duration as Ttl;
 
 use self::{
@@ -17,17 +17,10 @@ use self::{
 use crate::{
     check::Ctx,
     failure::{Failure, Violation},
+    front::HttpScenario as Scenario,
     harness::Harness,
     Outcome,
 };
-
-/// Which scenario set to run.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Scenario {
-    Workflow,
-    Expiry,
-    SessionUpdate,
-}
 
 const CONFIGS: [(CookieContentSecurity, Policy); 4] = [
     (CookieContentSecurity::Signed, Policy::OnStateChanges),
@@ -40,7 +33,10 @@ fn http(detail: String) -> Failure {
     Failure::new(Violation::Http, detail)
 }
 
-pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>, scenario: Scenario) -> Outcome {
+pub(crate) fn check<H: Harness>(ctx: &Ctx<'_, H>, scenario: Scenario) -> Outcome
+where
+    H::Store: SessionStore,
+{
     let caps = &ctx.caps;
     let real_clock = !caps.clock.is_controlled();
     if matches!(scenario, Scenario::Expiry) && !caps.enforces_ttl {

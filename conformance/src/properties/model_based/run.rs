@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_session::storage::SessionStore;
+use crate::front::Ecosystem;
 
 use super::fewest::{StepKeys, Trace};
 use crate::{
@@ -39,7 +39,7 @@ pub(super) struct Run<'a, S> {
     pub trace: Trace,
 }
 
-impl<'a, S: SessionStore> Run<'a, S> {
+impl<'a, S: Ecosystem> Run<'a, S> {
     pub fn new(
         excused: &'a dyn Fn(&Failure) -> bool,
         caps: &'a Capabilities,
