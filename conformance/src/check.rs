@@ -17,8 +17,9 @@ use proptest::{
 use crate::{
     config::SuiteConfig,
     failure::{anyhow_causes, Failure, Violation},
+    front::Ecosystem,
     harness::{Capabilities, Harness, Subject},
-    known::{KnownFinding, MIDDLEWARE_KNOWN_FINDINGS},
+    known::KnownFinding,
     properties, Property,
 };
 
@@ -63,6 +64,10 @@ pub struct Advisory {
 pub struct Report {
     /// The store's name.
     pub store: String,
+    /// The store's ecosystem (`actix-session`, `tower-sessions`).
+    pub ecosystem: &'static str,
+    /// The findings in the ecosystem's own middleware, which every store of it shows.
+    pub middleware: &'static [KnownFinding],
     /// The property checked.
     pub property: Property,
     /// Whether it held.
@@ -131,7 +136,7 @@ pub fn check<H: Harness>(
     let started = Instant::now();
     let known: Vec<KnownFinding> = known
         .iter()
-        .chain(MIDDLEWARE_KNOWN_FINDINGS)
+        .chain(H::Store::CONTRACT.middleware_findings)
         .cloned()
         .collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -143,6 +148,8 @@ pub fn check<H: Harness>(
         Err(e) => {
             return Report {
                 store: harness.name(),
+                ecosystem: H::Store::CONTRACT.name,
+                middleware: H::Store::CONTRACT.middleware_findings,
                 property,
                 outcome: Outcome::Fail(Failure::new(
                     Violation::Harness,
@@ -174,6 +181,8 @@ pub fn check<H: Harness>(
     };
     let report = Report {
         store: harness.name(),
+        ecosystem: H::Store::CONTRACT.name,
+        middleware: H::Store::CONTRACT.middleware_findings,
         property,
         outcome,
         known: ctx.observed.take(),
@@ -256,6 +265,11 @@ impl<H: Harness> Ctx<'_, H> {
             }),
         }
         true
+    }
+
+    /// The clauses of the store's ecosystem that differ between ecosystems.
+    pub(crate) fn contract(&self) -> crate::front::Contract {
+        <H::Store as crate::front::Ecosystem>::CONTRACT
     }
 
     /// `result`, with a failure a known finding excuses turned into `Ok`: for a loop whose

@@ -22,21 +22,29 @@ fn field_name() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A JSON value a handler might keep in a session: numbers, booleans, text with any character
-/// (control characters included: serde_json escapes them), small arrays and objects.
+/// A JSON value a handler might keep in a session: numbers of every kind serde_json holds
+/// (negative and `u64` integers beyond `i64`, floats of any magnitude), booleans, text with
+/// any character (control characters included: serde_json escapes them), small arrays and
+/// objects with any keys.
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        Just(Value::from(u64::MAX)),
+        Just(Value::from(i64::MIN)),
         (-1e9f64..1e9).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |x| x.is_finite())
+            .prop_map(Value::from),
         ".{0,24}".prop_map(Value::String),
         "\\PC{0,24}".prop_map(Value::String),
     ];
     leaf.prop_recursive(2, 12, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+            prop::collection::btree_map("\\PC{0,6}", inner, 0..4)
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })

@@ -65,7 +65,7 @@ pub enum Damage {
     Truncated,
 }
 
-type SweepFn = Box<dyn Fn() -> LocalFuture<anyhow::Result<usize>>>;
+type SweepFn = Box<dyn Fn() -> LocalFuture<anyhow::Result<Option<usize>>>>;
 type DamageFn = Box<dyn Fn(String, Damage) -> LocalFuture<anyhow::Result<()>>>;
 type TeardownFn = Box<dyn FnOnce() -> LocalFuture<anyhow::Result<()>>>;
 
@@ -112,7 +112,24 @@ impl<S> Subject<S> {
         F: Fn() -> Fut + 'static,
         Fut: Future<Output = anyhow::Result<usize>> + 'static,
     {
-        self.sweep = Some(Box::new(move || Box::pin(sweep())));
+        self.sweep = Some(Box::new(move || {
+            let swept = sweep();
+            Box::pin(async move { swept.await.map(Some) })
+        }));
+        self
+    }
+
+    /// A sweep that does not say how many sessions it removed (tower-sessions'
+    /// `ExpiredDeletion::delete_expired`). It must never remove a live session.
+    pub fn with_uncounted_sweep<F, Fut>(mut self, sweep: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + 'static,
+    {
+        self.sweep = Some(Box::new(move || {
+            let swept = sweep();
+            Box::pin(async move { swept.await.map(|()| None) })
+        }));
         self
     }
 
@@ -165,8 +182,9 @@ impl<S> Subject<S> {
         self.sweep.is_some()
     }
 
-    /// Runs the harness's sweep, if it gave one: the number of expired sessions removed.
-    pub fn sweep(&self) -> Option<LocalFuture<anyhow::Result<usize>>> {
+    /// Runs the harness's sweep, if it gave one: the number of expired sessions removed, when
+    /// the sweep counts them.
+    pub fn sweep(&self) -> Option<LocalFuture<anyhow::Result<Option<usize>>>> {
         self.sweep.as_ref().map(|sweep| sweep())
     }
 
@@ -198,6 +216,15 @@ pub struct KeyShape {
 }
 
 impl KeyShape {
+    /// tower-sessions' `Id`: 22 characters of URL-safe base64 (128 random bits), drawn by its
+    /// `Session`, not by the store.
+    pub fn tower_id() -> Self {
+        Self {
+            len: 22,
+            alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        }
+    }
+
     /// actix-session's `generate_session_key`: 64 characters from `[A-Za-z0-9]`.
     pub fn actix_default() -> Self {
         Self {

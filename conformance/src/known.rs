@@ -35,8 +35,8 @@ impl KnownFinding {
     }
 }
 
-/// Findings in actix-session's middleware itself, which every store shows at the HTTP level.
-/// [`check`](crate::check) always counts them as known.
+/// Findings in actix-session's middleware itself, which every actix-session store shows at the
+/// HTTP level. [`check`](crate::check) always counts them as known for such a store.
 pub const MIDDLEWARE_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
     id: "M1",
     property: Property::HttpSessionUpdate,
@@ -58,7 +58,7 @@ impl Report {
         }
         let expected = known
             .iter()
-            .chain(MIDDLEWARE_KNOWN_FINDINGS)
+            .chain(self.middleware)
             .filter(|f| f.property == property);
         for finding in expected {
             if !self.known.iter().any(|seen| &seen.finding == finding) {

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check::{Report, Verdict},
-    Capabilities, Harness, KnownFinding, Property, MIDDLEWARE_KNOWN_FINDINGS,
+    Capabilities, Ecosystem, Harness, KnownFinding, Property,
 };
 
 /// One store's column of the matrix: what it declared and each property's verdict.
@@ -28,6 +28,12 @@ use crate::{
 pub struct StoreVerdicts {
     /// The harness's name.
     pub store: String,
+    /// Its ecosystem (`actix-session`, `tower-sessions`).
+    #[serde(default)]
+    pub ecosystem: String,
+    /// The known findings of its ecosystem's middleware, which every store of it shows.
+    #[serde(default)]
+    pub middleware: Vec<FindingRow>,
     /// The capabilities it declared, as table cells.
     pub capabilities: Vec<String>,
     /// The known findings it declared.
@@ -77,8 +83,15 @@ pub struct PropertyVerdict {
 impl StoreVerdicts {
     /// The column of the store `harness` makes, from its reports.
     pub fn new<H: Harness>(harness: &H, known: &[KnownFinding], reports: &[Report]) -> Self {
+        let contract = <H::Store as Ecosystem>::CONTRACT;
         Self {
             store: harness.name(),
+            ecosystem: contract.name.to_owned(),
+            middleware: contract
+                .middleware_findings
+                .iter()
+                .map(FindingRow::from)
+                .collect(),
             capabilities: capability_cells(&harness.capabilities()),
             findings: known.iter().map(FindingRow::from).collect(),
             verdicts: reports
@@ -281,15 +294,21 @@ fn write_findings(md: &mut String, stores: &[StoreVerdicts]) {
         "what is wrong",
         "what it means for a web app",
     ]);
-    for finding in MIDDLEWARE_KNOWN_FINDINGS {
-        let row = FindingRow::from(finding);
-        table.row([
-            row.id,
-            "every store (actix-session's middleware)".to_owned(),
-            row.property,
-            row.explanation,
-            row.consequence,
-        ]);
+    let mut listed: Vec<&FindingRow> = Vec::new();
+    for store in stores {
+        for row in &store.middleware {
+            if listed.contains(&row) {
+                continue;
+            }
+            listed.push(row);
+            table.row([
+                row.id.clone(),
+                format!("every {0} store ({0}'s middleware)", store.ecosystem),
+                row.property.clone(),
+                row.explanation.clone(),
+                row.consequence.clone(),
+            ]);
+        }
     }
     for store in stores {
         for finding in &store.findings {

@@ -88,7 +88,7 @@ fn caps_hour(unit: i64) -> i64 {
 }
 
 /// One operation, weighted towards the common ones.
-fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
+fn op(caps: &Capabilities, update_ttl: bool) -> BoxedStrategy<Op> {
     let mut choices: Vec<(u32, BoxedStrategy<Op>)> = vec![
         (
             3,
@@ -118,12 +118,6 @@ fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
                 .boxed(),
         ),
         (
-            2,
-            (handle(), key_ref(), ttl(caps))
-                .prop_map(|(handle, key, ttl_s)| Op::UpdateTtl { handle, key, ttl_s })
-                .boxed(),
-        ),
-        (
             1,
             (handle(), key_ref())
                 .prop_map(|(handle, key)| Op::Delete { handle, key })
@@ -131,6 +125,14 @@ fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
         ),
         (1, Just(Op::Sweep).boxed()),
     ];
+    if update_ttl {
+        choices.push((
+            2,
+            (handle(), key_ref(), ttl(caps))
+                .prop_map(|(handle, key, ttl_s)| Op::UpdateTtl { handle, key, ttl_s })
+                .boxed(),
+        ));
+    }
     if caps.clock.is_controlled() {
         choices.push((
             2,
@@ -150,9 +152,14 @@ fn op(caps: &Capabilities) -> BoxedStrategy<Op> {
     prop::strategy::Union::new_weighted(choices).boxed()
 }
 
-/// A sequence of up to `max_len` operations.
-pub(crate) fn sequence(caps: &Capabilities, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec(op(caps), 1..=max_len)
+/// A sequence of up to `max_len` operations; `update_ttl` says whether the store has that
+/// operation.
+pub(crate) fn sequence(
+    caps: &Capabilities,
+    update_ttl: bool,
+    max_len: usize,
+) -> impl Strategy<Value = Vec<Op>> {
+    prop::collection::vec(op(caps, update_ttl), 1..=max_len)
 }
 
 impl Op {

@@ -31,6 +31,14 @@ impl<S: SessionStore + Send + Sync + 'static> Ecosystem for S {
     const CONTRACT: Contract = Contract {
         name: "actix-session",
         text_values: true,
+        never_issued: [
+            "never-issued-0000000000000000000000000000000000000000000000000000",
+            "never-issued-1111111111111111111111111111111111111111111111111111",
+        ],
+        update_upserts: false,
+        update_ttl: true,
+        store_draws_keys: true,
+        middleware_findings: crate::MIDDLEWARE_KNOWN_FINDINGS,
     };
 
     async fn load(&self, key_text: &str) -> Result<Seen, Failure> {
@@ -82,6 +90,15 @@ impl<S: SessionStore + Send + Sync + 'static> Ecosystem for S {
         SessionStore::delete(self, &key(key_text)?)
             .await
             .map_err(|e| Failure::new(Violation::Error, format!("delete: {}", causes(e.as_ref()))))
+    }
+
+    async fn create_at(
+        &self,
+        _key: &str,
+        _state: State,
+        _ttl: Ttl,
+    ) -> Option<Result<String, Failure>> {
+        None // actix-session stores pick their keys themselves
     }
 
     fn http<H: Harness<Store = Self>>(ctx: &Ctx<'_, H>, scenario: HttpScenario) -> Outcome {

@@ -9,6 +9,11 @@
 
 #[cfg(feature = "actix")]
 mod actix;
+#[cfg(feature = "tower")]
+mod tower;
+
+#[cfg(feature = "tower")]
+pub use self::tower::Tower;
 
 use std::future::Future;
 
@@ -16,7 +21,8 @@ use time::Duration as Ttl;
 
 use crate::{check::Ctx, failure::Failure, harness::Harness, model::State, Outcome};
 
-/// A store the suite can certify: every actix-session `SessionStore`.
+/// A store the suite can certify: every actix-session `SessionStore` (feature `actix`), and
+/// every tower-sessions `SessionStore` wrapped in [`Tower`] (feature `tower`).
 pub trait Ecosystem: Sized + Send + Sync + 'static {
     /// The clauses of this ecosystem's contract that differ between ecosystems.
     #[doc(hidden)]
@@ -47,6 +53,17 @@ pub trait Ecosystem: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn delete(&self, key: &str) -> impl Future<Output = Result<(), Failure>>;
 
+    /// A new session holding `state` for `ttl`, asked for under the key `key` (tower-sessions'
+    /// `create`, whose caller picks the id); the key it got. `None` where the store always
+    /// picks its keys itself (actix-session).
+    #[doc(hidden)]
+    fn create_at(
+        &self,
+        key: &str,
+        state: State,
+        ttl: Ttl,
+    ) -> impl Future<Output = Option<Result<String, Failure>>>;
+
     /// Runs an HTTP property behind this ecosystem's middleware.
     #[doc(hidden)]
     fn http<H: Harness<Store = Self>>(ctx: &Ctx<'_, H>, scenario: HttpScenario) -> Outcome;
@@ -61,6 +78,20 @@ pub struct Contract {
     /// Values reach the store as JSON text written by the middleware (actix-session), so a
     /// store may be probed with text that is not JSON.
     pub text_values: bool,
+    /// Two well-formed keys no store issues in a test: a key of a session that never existed.
+    pub never_issued: [&'static str; 2],
+    /// `update` of a key with no live session stores the state under that same key
+    /// (tower-sessions' `save`, an upsert), instead of moving it to a new key and leaving the
+    /// old one dead (actix-session).
+    pub update_upserts: bool,
+    /// The store has an operation that changes only a session's TTL (actix-session's
+    /// `update_ttl`; tower-sessions has none).
+    pub update_ttl: bool,
+    /// The store draws its keys itself (actix-session), so their shape and spread are its
+    /// own; tower-sessions' `Session` draws them and the store only keeps them apart.
+    pub store_draws_keys: bool,
+    /// Findings in the ecosystem's middleware, which every store of it shows.
+    pub middleware_findings: &'static [crate::KnownFinding],
 }
 
 /// What a `load` showed.

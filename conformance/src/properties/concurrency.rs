@@ -90,7 +90,8 @@ async fn distinct_sessions<S: Ecosystem + Send + 'static>(
     let written = on_threads(handles, runtime, |store, thread| async move {
         let mut finals = Vec::new();
         for i in 0..SESSIONS_PER_THREAD {
-            let mut state: State = HashMap::from([("owner".to_owned(), format!("{thread}/{i}"))]);
+            let mut state: State =
+                HashMap::from([("owner".to_owned(), format!("\"{thread}/{i}\""))]);
             let mut key = call::save(&store, state.clone(), call::secs(86_400)).await?;
             for round in 0..UPDATES {
                 state.insert("round".to_owned(), round.to_string());
@@ -117,7 +118,7 @@ async fn distinct_sessions<S: Ecosystem + Send + 'static>(
 fn written_whole(state: &State) -> bool {
     let Some((writer, round)) = state
         .get("field0")
-        .and_then(|v| v.split_once('-'))
+        .and_then(|v| v.trim_matches('"').split_once('-'))
         .and_then(|(w, r)| Some((w.parse().ok()?, r.parse().ok()?)))
     else {
         return false;
@@ -127,7 +128,7 @@ fn written_whole(state: &State) -> bool {
 
 fn uniform_state(writer: usize, round: usize) -> State {
     (0..FIELDS)
-        .map(|f| (format!("field{f}"), format!("{writer}-{round}")))
+        .map(|f| (format!("field{f}"), format!("\"{writer}-{round}\"")))
         .chain([("writer".to_owned(), writer.to_string())])
         .collect()
 }

@@ -68,6 +68,11 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
                     .await?;
             }
         }
+        if subject.has_sweep() {
+            steps
+                .run("a sweep among damaged records", sweep_over_damage(subject))
+                .await?;
+        }
         steps
             .run("the other sessions", async {
                 for (key, state) in &bystanders {
@@ -86,6 +91,43 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         ),
         Err(failure) => Outcome::Fail(failure),
     }
+}
+
+/// A sweep run while damaged records lie among the sessions finishes, and leaves the live
+/// sessions: one bad record must not stop the sweep of all the others.
+async fn sweep_over_damage<S: Ecosystem>(subject: &crate::Subject<S>) -> Result<(), Failure> {
+    let store = &subject.store;
+    let live = one_field("owner", "live beside the damage");
+    let key = call::save(store, live.clone(), call::secs(HOUR)).await?;
+    let doomed = one_field("owner", "to be damaged");
+    let damaged = call::save(store, doomed, call::secs(HOUR)).await?;
+    if let Some(damage) = subject.damage(&damaged, Damage::Overwritten) {
+        damage.await.map_err(|e| {
+            Failure::new(
+                Violation::Harness,
+                format!("the damage hook failed: {}", anyhow_causes(&e)),
+            )
+        })?;
+    }
+    if let Some(sweep) = subject.sweep() {
+        sweep.await.map_err(|e| {
+            Failure::new(
+                Violation::DamagedRecord,
+                format!(
+                    "the sweep failed on a damaged record, so no expired session after it is \
+                     removed: {}",
+                    anyhow_causes(&e)
+                ),
+            )
+        })?;
+    }
+    call::expect_state(
+        store,
+        &key,
+        &live,
+        "a live session, after a sweep among damaged records",
+    )
+    .await
 }
 
 /// The owner's states before the damage: the first one written, and the latest.
@@ -143,9 +185,11 @@ async fn after_damage<S: Ecosystem>(
     };
     match path {
         Afresh::Change => {
-            call::update_ttl(store, key, call::secs(HOUR))
-                .await
-                .map_err(|f| stuck("update_ttl of the damaged key", f))?;
+            if S::CONTRACT.update_ttl {
+                call::update_ttl(store, key, call::secs(HOUR))
+                    .await
+                    .map_err(|f| stuck("update_ttl of the damaged key", f))?;
+            }
             let changed = one_field("owner", "changed after the damage");
             let new = call::update(store, key, changed.clone(), call::secs(HOUR))
                 .await

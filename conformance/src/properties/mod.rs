@@ -14,6 +14,8 @@ mod model_based;
 mod races;
 mod round_trip;
 mod size_limits;
+#[cfg(feature = "tower")]
+pub(crate) mod tower_http;
 mod ttl_edges;
 
 use std::fmt;

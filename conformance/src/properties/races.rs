@@ -27,11 +27,13 @@ const HOUR: i64 = 3_600;
 const OFFSETS: usize = 4;
 
 #[derive(Debug, Clone, Copy)]
-/// What an `update` races against.
+/// What an `update` races against; or two creates under one key.
 enum Race {
     Update,
     UpdateTtl,
     Delete,
+    /// tower-sessions' `create` twice under one free key: two sessions with distinct keys.
+    Create,
 }
 
 impl Race {
@@ -40,11 +42,25 @@ impl Race {
             Race::Update => "update against update",
             Race::UpdateTtl => "update against update_ttl",
             Race::Delete => "update against delete",
+            Race::Create => "create against create under one key",
         }
     }
 }
 
-const RACES: [Race; 3] = [Race::Update, Race::UpdateTtl, Race::Delete];
+const RACES: [Race; 4] = [Race::Update, Race::UpdateTtl, Race::Delete, Race::Create];
+
+/// The races this store's ecosystem and capabilities allow.
+fn races<S: Ecosystem>(caps: &Capabilities) -> Vec<Race> {
+    RACES
+        .into_iter()
+        .filter(|race| match race {
+            Race::Update => true,
+            Race::UpdateTtl => S::CONTRACT.update_ttl,
+            Race::Delete => caps.invalidates,
+            Race::Create => !S::CONTRACT.store_draws_keys,
+        })
+        .collect()
+}
 
 /// The states the racing writes hold: several fields each, so a torn write shows.
 fn written_by(writer: &str) -> crate::State {
@@ -65,10 +81,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     let rounds = ctx.config.race_rounds;
     let result = ctx.with_store(async |subject| {
         let mut steps = ctx.steps();
-        for race in RACES {
-            if matches!(race, Race::Delete) && !caps.invalidates {
-                continue;
-            }
+        for race in races::<H::Store>(caps) {
             steps
                 .run(&format!("{} on one thread", race.name()), async {
                     // Every round is checked: one a known finding excuses does not end the step.
@@ -88,10 +101,7 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     });
     let result = result.and_then(|steps| {
         let mut steps = steps;
-        for race in RACES {
-            if matches!(race, Race::Delete) && !caps.invalidates {
-                continue;
-            }
+        for race in races::<H::Store>(caps) {
             steps += 1;
             let result = on_threads(ctx, race)
                 .map_err(|f| f.at(format_args!("{} on two threads", race.name())));
@@ -130,11 +140,15 @@ async fn one_race<S: Ecosystem>(
     update_first: bool,
     offset: usize,
 ) -> Result<(), Failure> {
+    if let Race::Create = race {
+        return creates(store, update_first, offset).await;
+    }
     let before = written_by("before the race");
     let written = written_by("the update");
     let key = call::save(store, before.clone(), call::secs(HOUR)).await?;
     let update = call::update(store, &key, written.clone(), call::secs(HOUR));
     let (updated, other) = match race {
+        Race::Create => unreachable!("handled above"),
         Race::Update => {
             let other = async {
                 call::update(
@@ -216,6 +230,19 @@ async fn judge<S: Ecosystem>(
                 )),
             }
         }
+        Race::Create => Ok(()),
+        // tower-sessions' `save` writes the record as given: if it ran last, the session is
+        // back with the update's state, whole. Never the state from before the race.
+        Race::Delete if S::CONTRACT.update_upserts => match call::load(store, key).await? {
+            Seen::State(got) if &got != written => Err(Failure::new(
+                Violation::Revived,
+                format!(
+                    "delete and a racing save both returned, and the key loads {got:?}, which \
+                     the save did not write"
+                ),
+            )),
+            _ => Ok(()),
+        },
         Race::Delete => {
             if let Seen::State(got) = call::load(store, key).await? {
                 return Err(Failure::new(
@@ -236,11 +263,77 @@ async fn judge<S: Ecosystem>(
     }
 }
 
+/// Two creates under one free key, each on its own thread.
+async fn creates_on_threads<S: Ecosystem>(subject: &crate::Subject<S>) -> Result<(), Failure> {
+    let key = free_key(&subject.store).await?;
+    let (a, b) = (written_by("create A"), written_by("create B"));
+    let handle = tokio::runtime::Handle::current();
+    let spawn = |state: crate::State| {
+        let (store, key, handle) = (subject.handle(), key.clone(), handle.clone());
+        tokio::task::spawn_blocking(move || {
+            handle.block_on(store.create_at(&key, state, call::secs(HOUR)))
+        })
+    };
+    let (ta, tb) = (spawn(a.clone()), spawn(b.clone()));
+    let panicked =
+        |e: tokio::task::JoinError| Failure::new(Violation::Panic, format!("a racing thread: {e}"));
+    let ka = ta.await.map_err(panicked)?;
+    let kb = tb.await.map_err(panicked)?;
+    judge_creates(&subject.store, ka, kb, &a, &b).await
+}
+
+/// A free key, and two creates under it racing on this thread, the second started after
+/// `offset` yields: they must end with two keys, each loading its own state.
+async fn creates<S: Ecosystem>(store: &S, first_a: bool, offset: usize) -> Result<(), Failure> {
+    let key = free_key(store).await?;
+    let (a, b) = (written_by("create A"), written_by("create B"));
+    let create = |state: &crate::State| store.create_at(&key, state.clone(), call::secs(HOUR));
+    let (ka, kb) = if first_a {
+        join(create(&a), after_yields(offset, create(&b))).await
+    } else {
+        let (kb, ka) = join(create(&b), after_yields(offset, create(&a))).await;
+        (ka, kb)
+    };
+    judge_creates(store, ka, kb, &a, &b).await
+}
+
+/// A key no session holds: one the store issued, then deleted.
+async fn free_key<S: Ecosystem>(store: &S) -> Result<String, Failure> {
+    let key = call::save(store, written_by("placeholder"), call::secs(HOUR)).await?;
+    call::delete(store, &key).await?;
+    Ok(key)
+}
+
+async fn judge_creates<S: Ecosystem>(
+    store: &S,
+    ka: Option<Result<String, Failure>>,
+    kb: Option<Result<String, Failure>>,
+    a: &crate::State,
+    b: &crate::State,
+) -> Result<(), Failure> {
+    let (Some(ka), Some(kb)) = (ka, kb) else {
+        return Ok(()); // the store draws its keys itself: no create under a key
+    };
+    let (ka, kb) = (ka?, kb?);
+    if ka == kb {
+        return Err(Failure::new(
+            Violation::CrossedSession,
+            "two creates under one key both kept it: one session took the other's place",
+        ));
+    }
+    call::expect_state(store, &ka, a, "the first of two racing creates").await?;
+    call::expect_state(store, &kb, b, "the second of two racing creates").await
+}
+
 /// A few rounds of `race` with each operation on its own thread.
 fn on_threads<H: Harness>(ctx: &Ctx<'_, H>, race: Race) -> Result<(), Failure> {
     let caps = ctx.caps.clone();
     ctx.with_store(async |subject| {
         for _ in 0..ctx.config.race_rounds.div_ceil(4) {
+            if let Race::Create = race {
+                ctx.unless_excused(creates_on_threads(subject).await)?;
+                continue;
+            }
             let before = written_by("before the race");
             let written = written_by("the update");
             let store = &subject.store;
@@ -262,6 +355,7 @@ fn on_threads<H: Harness>(ctx: &Ctx<'_, H>, race: Race) -> Result<(), Failure> {
                         }
                         Race::UpdateTtl => call::update_ttl(&b, &k2, call::secs(2 * HOUR)).await,
                         Race::Delete => call::delete(&b, &k2).await,
+                        Race::Create => unreachable!("handled above"),
                     }
                 })
             });

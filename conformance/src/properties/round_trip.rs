@@ -34,7 +34,9 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
             return Outcome::Fail(failure.at("a state of 64 KiB (the store declares no limit)"));
         }
     }
-    probe_beyond_middleware(ctx);
+    if ctx.contract().text_values {
+        probe_beyond_middleware(ctx);
+    }
     Outcome::Pass {
         cases: ctx.config.cases + 1,
     }

@@ -39,10 +39,18 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
         for ttl in EXPIRED {
             steps
                 .run(
-                    &format!("update_ttl with TTL {ttl}"),
-                    update_ttl_expired(store, caps, ttl),
+                    &format!("update with TTL {ttl}"),
+                    ended_by(store, caps, ttl, Ending::Update),
                 )
                 .await?;
+            if ctx.contract().update_ttl {
+                steps
+                    .run(
+                        &format!("update_ttl with TTL {ttl}"),
+                        ended_by(store, caps, ttl, Ending::UpdateTtl),
+                    )
+                    .await?;
+            }
         }
         Ok(steps.count())
     }))
@@ -73,23 +81,39 @@ async fn huge<S: Ecosystem>(store: &S, ttl: Ttl) -> Result<(), Failure> {
     let key = call::save(store, state.clone(), ttl).await?;
     call::expect_state(store, &key, &state, "after save").await?;
     let key = call::update(store, &key, state.clone(), ttl).await?;
-    call::update_ttl(store, &key, ttl).await?;
-    call::expect_state(store, &key, &state, "after update and update_ttl").await
+    if S::CONTRACT.update_ttl {
+        call::update_ttl(store, &key, ttl).await?;
+    }
+    call::expect_state(store, &key, &state, "after update (and update_ttl)").await
 }
 
-async fn update_ttl_expired<S: Ecosystem>(
+/// How a live session is given a TTL of zero or less.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    Update,
+    UpdateTtl,
+}
+
+async fn ended_by<S: Ecosystem>(
     store: &S,
     caps: &Capabilities,
     ttl: Ttl,
+    how: Ending,
 ) -> Result<(), Failure> {
-    let key = call::save(store, one_field("ttl", "ended by update_ttl"), Ttl::days(1)).await?;
-    call::update_ttl(store, &key, ttl).await?;
+    let key = call::save(store, one_field("ttl", "to be ended"), Ttl::days(1)).await?;
+    let key = match how {
+        Ending::Update => call::update(store, &key, one_field("ttl", "ended"), ttl).await?,
+        Ending::UpdateTtl => {
+            call::update_ttl(store, &key, ttl).await?;
+            key
+        }
+    };
     if caps.enforces_ttl && caps.invalidates {
         call::expect_absent(
             store,
             &key,
             Violation::ExpiredServed,
-            "update_ttl to zero or less ends the session",
+            &format!("{how:?} to a TTL of zero or less ends the session"),
         )
         .await?;
     }

@@ -7,6 +7,7 @@
 //! | `cookie-store` | `CookieHarness` | actix-session's `CookieSessionStore` |
 //! | `redis-store` | `RedisHarness` | actix-session's `RedisSessionStore`, on a real `redis-server` |
 //! | `sqlx-postgres-store` | `PostgresHarness` | `actix-session-sqlx-postgres` 0.3.0 (actix-session 0.10), on a real PostgreSQL |
+//! | `tower-memory-store` | `TowerMemoryHarness` | tower-sessions' `MemoryStore` |
 
 #[cfg(feature = "cookie-store")]
 mod cookie;
@@ -14,6 +15,8 @@ mod cookie;
 mod postgres;
 #[cfg(feature = "redis-store")]
 mod redis;
+#[cfg(feature = "tower-memory-store")]
+mod tower_memory;
 
 #[cfg(feature = "cookie-store")]
 pub use self::cookie::{cookie_capabilities, CookieHarness, COOKIE_MAX_STATE_BYTES};
@@ -21,3 +24,5 @@ pub use self::cookie::{cookie_capabilities, CookieHarness, COOKIE_MAX_STATE_BYTE
 pub use self::postgres::{PostgresHarness, POSTGRES_KNOWN_FINDINGS};
 #[cfg(feature = "redis-store")]
 pub use self::redis::{RedisHarness, REDIS_KNOWN_FINDINGS};
+#[cfg(feature = "tower-memory-store")]
+pub use self::tower_memory::{tower_capabilities, TowerMemoryHarness};

@@ -20,7 +20,8 @@ pub(super) fn check<H: Harness>(ctx: &Ctx<'_, H>) -> Outcome {
     let caps = ctx.caps.clone();
     let waited = Cell::new(Duration::ZERO);
     let run = |ops: &[Op]| run_case(ctx, &caps, &waited, ops);
-    match ctx.search(sequence(&caps, ctx.config.max_ops), |ops| run(&ops).0) {
+    let strategy = sequence(&caps, ctx.contract().update_ttl, ctx.config.max_ops);
+    match ctx.search(strategy, |ops| run(&ops).0) {
         Ok(cases) => Outcome::Pass { cases },
         Err(Found::Aborted(failure)) => Outcome::Fail(failure),
         Err(Found::Counterexample(failure, ops)) => {
