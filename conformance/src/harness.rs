@@ -368,6 +368,16 @@ impl Default for Capabilities {
 }
 
 impl Capabilities {
+    /// A tower-sessions store on the real clock that keeps expiry dates to the millisecond or
+    /// better: the defaults, with tower-sessions' key shape.
+    pub fn tower() -> Self {
+        Self {
+            key_shape: Some(KeyShape::tower_id()),
+            ttl_resolution: Duration::from_millis(1),
+            ..Self::default()
+        }
+    }
+
     /// The TTL resolution in whole milliseconds, at least one.
     pub(crate) fn resolution_ms(&self) -> u64 {
         u64::try_from(self.ttl_resolution.as_millis())

@@ -4,6 +4,8 @@
 //! matrix. The certification tests (`conformance/certify`) and the benchmarks depend on it; it
 //! depends on the suite, never the reverse, and nothing published depends on it.
 
+pub mod catch;
 pub mod certified;
 pub mod mutants;
 pub mod sound;
+pub mod tower_mutants;

@@ -2,54 +2,14 @@
 //! it, on every run. A mutant whose defect needs operations to interleave is checked 20 times:
 //! a catch that depends on scheduling luck is not a catch.
 
-use session_store_conformance::{check, Outcome, SuiteConfig};
-use testbed::mutants::{Mutant, MutantHarness};
-
-/// How often a race-based mutant must be caught in a row.
-const RACE_REPEATS: usize = 20;
-
-/// Cheaper than a certification run (fewer cases, 20,000 keys and sessions): a mutant that
-/// survives this is a suite defect just the same.
-fn config() -> SuiteConfig {
-    SuiteConfig {
-        cases: 64,
-        keys: 20_000,
-        sessions: 20_000,
-        ..SuiteConfig::default()
-    }
-}
-
-fn is_caught(mutant: Mutant) {
-    let property = mutant.caught_by();
-    let repeats = if mutant.is_race() { RACE_REPEATS } else { 1 };
-    for run in 1..=repeats {
-        let report = check(&MutantHarness::new(mutant), property, &config(), &[]);
-        match &report.outcome {
-            Outcome::Fail(failure) if run == 1 => {
-                let first_line = failure
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                println!("{mutant:?} caught by {property}: {first_line}");
-            }
-            Outcome::Fail(_) => {}
-            other => panic!(
-                "the suite passed the broken store {mutant:?}: {property} gave {other:?} on run \
-                 {run} of {repeats}"
-            ),
-        }
-    }
-    println!("{mutant:?}: caught {repeats} of {repeats} times");
-}
+use testbed::{catch::assert_caught, mutants::Mutant};
 
 macro_rules! mutant_is_caught {
     ($($test:ident => $mutant:ident),* $(,)?) => {
         $(
             #[test]
             fn $test() {
-                is_caught(Mutant::$mutant);
+                assert_caught(Mutant::$mutant);
             }
         )*
 

@@ -25,4 +25,4 @@ pub use self::postgres::{PostgresHarness, POSTGRES_KNOWN_FINDINGS};
 #[cfg(feature = "redis-store")]
 pub use self::redis::{RedisHarness, REDIS_KNOWN_FINDINGS};
 #[cfg(feature = "tower-memory-store")]
-pub use self::tower_memory::{tower_capabilities, TowerMemoryHarness};
+pub use self::tower_memory::TowerMemoryHarness;

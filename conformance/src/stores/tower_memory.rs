@@ -2,25 +2,13 @@
 //! behind a mutex, on the real clock. It has no sweep (`ExpiredDeletion`) and its records are
 //! typed values, so neither the sweep nor damage applies.
 
-use std::time::Duration;
-
 use tower_sessions_memory_store::MemoryStore;
 
-use crate::{Capabilities, Harness, KeyShape, Subject, Tower};
+use crate::{Capabilities, Harness, Subject, Tower};
 
 /// tower-sessions' `MemoryStore`, a fresh one per case.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TowerMemoryHarness;
-
-/// The capabilities of a tower-sessions store on the real clock that keeps expiry dates to the
-/// millisecond or better: the defaults, with tower-sessions' key shape.
-pub fn tower_capabilities() -> Capabilities {
-    Capabilities {
-        key_shape: Some(KeyShape::tower_id()),
-        ttl_resolution: Duration::from_millis(1),
-        ..Capabilities::default()
-    }
-}
 
 impl Harness for TowerMemoryHarness {
     type Store = Tower<MemoryStore>;
@@ -30,7 +18,7 @@ impl Harness for TowerMemoryHarness {
     }
 
     fn capabilities(&self) -> Capabilities {
-        tower_capabilities()
+        Capabilities::tower()
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {

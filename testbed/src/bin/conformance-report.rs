@@ -15,17 +15,17 @@ use session_store_conformance::{
     check,
     matrix::{self, StoreVerdicts},
     stores::{
-        CookieHarness, PostgresHarness, RedisHarness, POSTGRES_KNOWN_FINDINGS, REDIS_KNOWN_FINDINGS,
+        CookieHarness, PostgresHarness, RedisHarness, TowerMemoryHarness, POSTGRES_KNOWN_FINDINGS,
+        REDIS_KNOWN_FINDINGS,
     },
-    Harness, KnownFinding, MemoryHarness, Outcome, Property, SuiteConfig,
+    Harness, KnownFinding, MemoryHarness, Property, SuiteConfig,
 };
 use testbed::{
+    catch::{catches, runs, Broken, RACE_REPEATS},
     certified::{Cookie09Harness, SledHarness},
-    mutants::{Mutant, MutantHarness},
+    mutants::Mutant,
+    tower_mutants::TowerMutant,
 };
-
-/// How often a race-based mutant must be caught in a row.
-const RACE_REPEATS: usize = 20;
 
 fn certify<H: Harness>(harness: &H, known: &[KnownFinding]) -> StoreVerdicts {
     let reports: Vec<_> = Property::ALL
@@ -50,6 +50,7 @@ fn main() {
         certify(&SledHarness::new(), &[]),
         certify(&CookieHarness, &[]),
         certify(&Cookie09Harness, &[]),
+        certify(&TowerMemoryHarness, &[]),
     ];
     let mut missing = Vec::new();
     match RedisHarness::start() {
@@ -60,7 +61,11 @@ fn main() {
         Ok(harness) => stores.push(certify(&harness, POSTGRES_KNOWN_FINDINGS)),
         Err(why) => missing.push(format!("PostgreSQL was not certified in this run: {why}.")),
     }
-    let mutants: Vec<MutantRun> = Mutant::ALL.into_iter().map(run_mutant).collect();
+    let mutants: Vec<MutantRun> = Mutant::ALL
+        .into_iter()
+        .map(|m| run_mutant("actix", m))
+        .chain(TowerMutant::ALL.into_iter().map(|m| run_mutant("tower", m)))
+        .collect();
 
     let mut md = String::new();
     let _ = writeln!(md, "# Conformance matrix\n\n{}\n", provenance.markdown());
@@ -107,56 +112,34 @@ fn main() {
 }
 
 struct MutantRun {
-    mutant: Mutant,
+    /// The ecosystem and the mutant.
+    name: String,
+    must: Property,
     /// Every property that failed it.
     caught_by: Vec<Property>,
     /// Catches by its own property, out of the runs made.
     repeated: (usize, usize),
 }
 
-fn mutant_config() -> SuiteConfig {
-    SuiteConfig {
-        cases: 64,
-        keys: 20_000,
-        sessions: 20_000,
-        ..SuiteConfig::default()
-    }
-}
-
-fn run_mutant(mutant: Mutant) -> MutantRun {
-    let config = mutant_config();
-    let harness = MutantHarness::new(mutant);
+fn run_mutant<B: Broken>(ecosystem: &str, broken: B) -> MutantRun {
     let caught_by: Vec<Property> = Property::ALL
         .into_iter()
-        .filter(|&p| matches!(check(&harness, p, &config, &[]).outcome, Outcome::Fail(_)))
+        .filter(|&p| catches(broken, p, 1).0 == 1)
         .collect();
-    let runs = if mutant.is_race() { RACE_REPEATS } else { 1 };
-    let caught = (0..runs)
-        .filter(|_| {
-            matches!(
-                check(
-                    &MutantHarness::new(mutant),
-                    mutant.caught_by(),
-                    &config,
-                    &[]
-                )
-                .outcome,
-                Outcome::Fail(_)
-            )
-        })
-        .count();
+    let runs = runs(broken);
+    let (caught, _) = catches(broken, broken.caught_by(), runs);
     eprintln!(
-        "mutant {mutant:?}: caught by {caught_by:?}; {caught} of {runs} by {}",
-        mutant.caught_by()
+        "mutant {broken:?}: caught by {caught_by:?}; {caught} of {runs} by {}",
+        broken.caught_by()
     );
     MutantRun {
-        mutant,
+        name: format!("{ecosystem}: {broken:?}"),
+        must: broken.caught_by(),
         caught_by,
         repeated: (caught, runs),
     }
 }
 
-/// The mutants' table; returns how many escaped their property at least once.
 fn write_mutants(md: &mut String, mutants: &[MutantRun]) -> usize {
     let escaped = mutants
         .iter()
@@ -171,8 +154,8 @@ fn write_mutants(md: &mut String, mutants: &[MutantRun]) -> usize {
     for run in mutants {
         let all: Vec<String> = run.caught_by.iter().map(|p| p.to_string()).collect();
         table.row([
-            format!("{:?}", run.mutant),
-            run.mutant.caught_by().to_string(),
+            run.name.clone(),
+            run.must.to_string(),
             format!("{} of {}", run.repeated.0, run.repeated.1),
             if all.is_empty() {
                 "**NOT CAUGHT**".to_owned()
@@ -184,7 +167,7 @@ fn write_mutants(md: &mut String, mutants: &[MutantRun]) -> usize {
     let _ = writeln!(
         md,
         "## Mutants: {} of {} caught every time\n\nDeliberately broken stores \
-         (`testbed/src/mutants/`), each with one defect written the way a careful author ships \
+         (`testbed/src/mutants/` for actix-session, `testbed/src/tower_mutants/` for tower-sessions), each with one defect written the way a careful author ships \
          it. A mutant whose defect needs operations to interleave is checked {RACE_REPEATS} times \
          by its property.\n\n{}",
         mutants.len() - escaped,
