@@ -14,7 +14,8 @@
 //! exactly as published.
 //!
 //! Enable the feature for the release: `actix-session-0_10` gives `V0_10`, `actix-session-0_9`
-//! gives `V0_9`.
+//! gives `V0_9`. For tower-sessions, `tower-sessions-0_14` gives `V0_14`, a 0.14 store seen as
+//! a 0.15 one (wrap it in `Tower` as any tower store).
 
 #[cfg(any(feature = "actix-session-0_9", feature = "actix-session-0_10"))]
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
@@ -99,3 +100,88 @@ adapter!(
     V0_9,
     actix_session_0_9
 );
+
+/// A store on tower-sessions 0.14, certified as a 0.15 store (feature `tower-sessions-0_14`):
+/// wrap it, `Tower::new(V0_14(store))`. The trait and its types did not change between the two
+/// releases; the adapter forwards every call, converting the id, the record and the error.
+/// `ExpiredDeletion` is forwarded too, for the sweep.
+#[cfg(feature = "tower-sessions-0_14")]
+#[derive(Debug, Clone)]
+pub struct V0_14<S>(pub S);
+
+#[cfg(feature = "tower-sessions-0_14")]
+mod tower_0_14 {
+    use tower_sessions_core::{
+        session::{Id, Record},
+        session_store::{Error, ExpiredDeletion, Result},
+        SessionStore,
+    };
+    use tower_sessions_core_0_14 as old;
+
+    use super::V0_14;
+
+    fn old_id(id: &Id) -> old::session::Id {
+        old::session::Id(id.0)
+    }
+
+    fn old_record(record: &Record) -> old::session::Record {
+        old::session::Record {
+            id: old_id(&record.id),
+            data: record.data.clone(),
+            expiry_date: record.expiry_date,
+        }
+    }
+
+    fn record(record: old::session::Record) -> Record {
+        Record {
+            id: Id(record.id.0),
+            data: record.data,
+            expiry_date: record.expiry_date,
+        }
+    }
+
+    fn error(error: old::session_store::Error) -> Error {
+        match error {
+            old::session_store::Error::Encode(e) => Error::Encode(e),
+            old::session_store::Error::Decode(e) => Error::Decode(e),
+            old::session_store::Error::Backend(e) => Error::Backend(e),
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl<S: old::SessionStore> SessionStore for V0_14<S> {
+        async fn create(&self, session_record: &mut Record) -> Result<()> {
+            let mut moved = old_record(session_record);
+            self.0.create(&mut moved).await.map_err(error)?;
+            session_record.id = Id(moved.id.0);
+            Ok(())
+        }
+
+        async fn save(&self, session_record: &Record) -> Result<()> {
+            self.0
+                .save(&old_record(session_record))
+                .await
+                .map_err(error)
+        }
+
+        async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
+            Ok(self
+                .0
+                .load(&old_id(session_id))
+                .await
+                .map_err(error)?
+                .map(record))
+        }
+
+        async fn delete(&self, session_id: &Id) -> Result<()> {
+            self.0.delete(&old_id(session_id)).await.map_err(error)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl<S: old::ExpiredDeletion> ExpiredDeletion for V0_14<S> {
+        async fn delete_expired(&self) -> Result<()> {
+            self.0.delete_expired().await.map_err(error)
+        }
+    }
+}
