@@ -78,7 +78,7 @@ impl Clock for ManualClock {
 
 /// The expiry time of a session given a TTL: `now + ttl`, where a zero or negative TTL means
 /// "already expired" (expiry = now) and a TTL too large to represent saturates at `u64::MAX`.
-pub(crate) fn expiry_after(now_ms: u64, ttl: &actix_web::cookie::time::Duration) -> u64 {
+pub(crate) fn expiry_after(now_ms: u64, ttl: &time::Duration) -> u64 {
     if ttl.is_negative() || ttl.is_zero() {
         return now_ms;
     }
@@ -88,7 +88,7 @@ pub(crate) fn expiry_after(now_ms: u64, ttl: &actix_web::cookie::time::Duration)
 
 #[cfg(test)]
 mod tests {
-    use actix_web::cookie::time::Duration as TtlDuration;
+    use time::Duration as TtlDuration;
 
     use super::*;
 

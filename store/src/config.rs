@@ -2,6 +2,7 @@
 
 use std::{path::Path, sync::Arc};
 
+#[cfg(feature = "actix")]
 use actix_session::storage::{generate_session_key, SessionKey};
 
 use crate::{
@@ -23,7 +24,9 @@ pub enum Durability {
     EveryWrite,
 }
 
-/// Makes a new session key.
+/// Makes a new session key (actix-session's stores pick their keys; tower-sessions' `Session`
+/// picks them itself).
+#[cfg(feature = "actix")]
 pub type KeyGenerator = Arc<dyn Fn() -> SessionKey + Send + Sync>;
 
 /// The default limit on encoded state size: 64 KiB.
@@ -76,6 +79,7 @@ pub(crate) struct Options {
     pub sweep_batch: usize,
     pub cache_bytes: u64,
     pub clock: Arc<dyn Clock>,
+    #[cfg(feature = "actix")]
     pub key_generator: KeyGenerator,
 }
 
@@ -110,6 +114,7 @@ impl Builder {
                 sweep_batch: DEFAULT_SWEEP_BATCH,
                 cache_bytes: DEFAULT_CACHE_BYTES,
                 clock: Arc::new(SystemClock),
+                #[cfg(feature = "actix")]
                 key_generator: Arc::new(generate_session_key),
             },
             reopen_from: None,
@@ -164,6 +169,7 @@ impl Builder {
 
     /// The generator of new session keys (default: actix-session's
     /// `generate_session_key`, 64 alphanumeric characters from a CSPRNG). A test seam.
+    #[cfg(feature = "actix")]
     pub fn key_generator(
         mut self,
         generator: impl Fn() -> SessionKey + Send + Sync + 'static,

@@ -107,15 +107,20 @@ mod error;
 mod handles;
 mod index;
 mod record;
+#[cfg(feature = "actix")]
 mod session_store;
 mod store;
 mod sweep;
+#[cfg(feature = "tower")]
+mod tower;
 mod verify;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+#[cfg(feature = "actix")]
+pub use config::KeyGenerator;
 pub use config::{
-    sled_config, Builder, Durability, KeyGenerator, DEFAULT_CACHE_BYTES, DEFAULT_DATA_TREE,
-    DEFAULT_INDEX_TREE, DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH, SEGMENT_SIZE,
+    sled_config, Builder, Durability, DEFAULT_CACHE_BYTES, DEFAULT_DATA_TREE, DEFAULT_INDEX_TREE,
+    DEFAULT_MAX_STATE_BYTES, DEFAULT_SWEEP_BATCH, SEGMENT_SIZE,
 };
 pub use error::Error;
 pub use record::{state_size, RecordError, SessionState};

@@ -9,25 +9,9 @@ use actix_web::cookie::time::Duration as Ttl;
 
 use crate::{
     record::SessionState,
-    store::{Rewrite, SledSessionStore},
-    Durability, Error,
+    store::{Expiry, Rewrite, SledSessionStore},
+    Error,
 };
-
-impl SledSessionStore {
-    /// Under `EveryWrite`, waits until everything written so far is on disk. If that fails, the
-    /// write to `key` may not be there after a reopen: its cached record is forgotten.
-    async fn persist(&self, key: &[u8]) -> Result<(), Error> {
-        if self.inner.options.durability == Durability::EveryWrite {
-            let trees = self.inner.handles.current()?;
-            let flushed = trees.db.flush_async().await.map_err(Error::from);
-            if let Err(error) = self.inner.handles.check(&trees, flushed) {
-                self.inner.cache.forget_locked(key);
-                return Err(error);
-            }
-        }
-        Ok(())
-    }
-}
 
 fn load_error(error: Error) -> LoadError {
     match error {
@@ -81,7 +65,7 @@ impl SessionStore for SledSessionStore {
         let state = self.encode_state(&session_state).map_err(update_error)?;
         let key_bytes = session_key.as_ref().as_bytes();
         let key = match self
-            .rewrite(key_bytes, ttl, Some(&state))
+            .rewrite(key_bytes, Expiry::After(ttl), Some(&state))
             .map_err(update_error)?
         {
             Rewrite::Done => session_key,
@@ -96,7 +80,7 @@ impl SessionStore for SledSessionStore {
     /// Extends a live session. A missing or expired session stays gone; that is not an error.
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Ttl) -> anyhow::Result<()> {
         let key = session_key.as_ref().as_bytes();
-        if self.rewrite(key, ttl, None)? == Rewrite::Done {
+        if self.rewrite(key, Expiry::After(ttl), None)? == Rewrite::Done {
             self.persist(key).await?;
         }
         Ok(())

@@ -7,8 +7,9 @@ use std::{
     sync::Arc,
 };
 
+#[cfg(feature = "actix")]
 use actix_session::storage::SessionKey;
-use actix_web::cookie::time::Duration as Ttl;
+use time::Duration as Ttl;
 
 use crate::{
     cache::RecordCache,
@@ -20,9 +21,28 @@ use crate::{
     Error,
 };
 
+/// When a written session expires: a TTL from now (actix-session), or a time (tower-sessions'
+/// `expiry_date`), in milliseconds since the Unix epoch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Expiry<'a> {
+    // Only the actix-session front gives TTLs.
+    #[cfg_attr(not(feature = "actix"), allow(dead_code))]
+    After(&'a Ttl),
+    At(u64),
+}
+
+impl Expiry<'_> {
+    fn at(self, now_ms: u64) -> u64 {
+        match self {
+            Expiry::After(ttl) => expiry_after(now_ms, ttl),
+            Expiry::At(ms) => ms,
+        }
+    }
+}
+
 /// How many fresh keys `save` tries before giving up. With 62^64 possible keys a second
 /// attempt is already a sign of a broken generator.
-const MAX_KEY_ATTEMPTS: usize = 8;
+pub(crate) const MAX_KEY_ATTEMPTS: usize = 8;
 
 /// A session store on sled with a time-ordered expiry index. Cheap to clone: clones share one
 /// database. See the crate documentation for the contract and the on-disk design.
@@ -36,6 +56,14 @@ pub(crate) struct Inner {
     pub(crate) options: Options,
     /// Records in front of sled, and the per-key locks that keep them coherent.
     pub(crate) cache: RecordCache,
+}
+
+impl std::fmt::Debug for SledSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledSessionStore")
+            .field("durability", &self.inner.options.durability)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for Inner {
@@ -157,10 +185,30 @@ impl SledSessionStore {
         Ok(encoded)
     }
 
+    /// Under `EveryWrite`, waits until everything written so far is on disk. If that fails, the
+    /// write to `key` may not be there after a reopen: its cached record is forgotten.
+    pub(crate) async fn persist(&self, key: &[u8]) -> Result<(), Error> {
+        if self.inner.options.durability == Durability::EveryWrite {
+            let trees = self.inner.handles.current()?;
+            let flushed = trees.db.flush_async().await.map_err(Error::from);
+            if let Err(error) = self.inner.handles.check(&trees, flushed) {
+                self.inner.cache.forget_locked(key);
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+
     /// The state of a live session; `None` when missing or expired, even before a sweep. While
     /// the database is closed after an I/O error, a session whose record is cached is still
     /// served: it is what the store last acknowledged.
+    #[cfg(feature = "actix")]
     pub(crate) fn load_state(&self, key: &[u8]) -> Result<Option<SessionState>, Error> {
+        Ok(self.load_live(key)?.map(|(_, state)| state))
+    }
+
+    /// [`SledSessionStore::load_state`], with the session's expiry (ms since the Unix epoch).
+    pub(crate) fn load_live(&self, key: &[u8]) -> Result<Option<(u64, SessionState)>, Error> {
         let record = self.with_trees(|trees| {
             let _key = self.inner.cache.lock(key);
             self.current(trees, key)
@@ -180,10 +228,11 @@ impl SledSessionStore {
         let Some(bytes) = record else {
             return Ok(None);
         };
-        if decode_header(&bytes)?.is_expired(self.now_ms()) {
+        let header = decode_header(&bytes)?;
+        if header.is_expired(self.now_ms()) {
             return Ok(None);
         }
-        Ok(Some(record::decode_state(&bytes)?))
+        Ok(Some((header.expires_at_ms, record::decode_state(&bytes)?)))
     }
 
     /// The record under `key`, from the cache or else from sled (then cached). The caller holds
@@ -216,55 +265,68 @@ impl SledSessionStore {
     }
 
     /// Stores a new session under a fresh key, never overwriting an existing one.
-    ///
-    /// Write order: index entry first, then the record. sled recovers a prefix of its log
-    /// after a crash, so a crash between the two leaves an index entry without a record (the
-    /// sweep removes it), never a record without an index entry (which no sweep would find).
+    #[cfg(feature = "actix")]
     pub(crate) fn save_encoded(&self, state: &[u8], ttl: &Ttl) -> Result<SessionKey, Error> {
         self.with_trees(|inner| {
             for _ in 0..MAX_KEY_ATTEMPTS {
                 let key = (self.inner.options.key_generator)();
-                let key_bytes = key.as_ref().as_bytes();
-                let saved = self.under_lock(key_bytes, || {
-                    let expires_at_ms = expiry_after(self.now_ms(), ttl);
-                    let entry = index::entry_key(expires_at_ms, key_bytes);
-                    inner.index.insert(&entry, &[])?;
-                    let header = Header {
-                        expires_at_ms,
-                        indexed_at_ms: expires_at_ms,
-                    };
-                    let fresh = sled::IVec::from(record::encode(header, state));
-                    let swapped = inner.data.compare_and_swap(
-                        key_bytes,
-                        None::<&[u8]>,
-                        Some(fresh.clone()),
-                    )?;
-                    if swapped.is_ok() {
-                        self.inner.cache.put(key_bytes, fresh, inner.generation);
-                    }
-                    Ok((swapped, entry, expires_at_ms))
-                })?;
-                match saved {
-                    (Ok(()), _, _) => return Ok(key),
-                    (Err(collision), entry, expires_at_ms) => {
-                        // The entry we just filed belongs to nobody unless the existing session
-                        // happens to be filed under the very same time.
-                        let existing_filed_here = collision
-                            .current
-                            .as_deref()
-                            .and_then(|bytes| decode_header(bytes).ok())
-                            .is_some_and(|h| h.indexed_at_ms == expires_at_ms);
-                        if !existing_filed_here {
-                            inner.index.remove(&entry)?;
-                        }
-                        tracing::warn!("generated session key is already in use; trying another");
-                    }
+                if self.insert_new(inner, key.as_ref().as_bytes(), state, Expiry::After(ttl))? {
+                    return Ok(key);
                 }
+                tracing::warn!("generated session key is already in use; trying another");
             }
             Err(Error::KeyCollision {
                 attempts: MAX_KEY_ATTEMPTS,
             })
         })
+    }
+
+    /// Stores a new session under `key` if no record holds it (live, expired or undecodable):
+    /// `Ok(true)` if it did, `Ok(false)` if the key is taken.
+    ///
+    /// Write order: index entry first, then the record. sled recovers a prefix of its log
+    /// after a crash, so a crash between the two leaves an index entry without a record (the
+    /// sweep removes it), never a record without an index entry (which no sweep would find).
+    pub(crate) fn insert_new(
+        &self,
+        inner: &Trees,
+        key: &[u8],
+        state: &[u8],
+        expiry: Expiry<'_>,
+    ) -> Result<bool, Error> {
+        let saved = self.under_lock(key, || {
+            let expires_at_ms = expiry.at(self.now_ms());
+            let entry = index::entry_key(expires_at_ms, key);
+            inner.index.insert(&entry, &[])?;
+            let header = Header {
+                expires_at_ms,
+                indexed_at_ms: expires_at_ms,
+            };
+            let fresh = sled::IVec::from(record::encode(header, state));
+            let swapped = inner
+                .data
+                .compare_and_swap(key, None::<&[u8]>, Some(fresh.clone()))?;
+            if swapped.is_ok() {
+                self.inner.cache.put(key, fresh, inner.generation);
+            }
+            Ok((swapped, entry, expires_at_ms))
+        })?;
+        match saved {
+            (Ok(()), _, _) => Ok(true),
+            (Err(collision), entry, expires_at_ms) => {
+                // The entry we just filed belongs to nobody unless the existing session
+                // happens to be filed under the very same time.
+                let existing_filed_here = collision
+                    .current
+                    .as_deref()
+                    .and_then(|bytes| decode_header(bytes).ok())
+                    .is_some_and(|h| h.indexed_at_ms == expires_at_ms);
+                if !existing_filed_here {
+                    inner.index.remove(&entry)?;
+                }
+                Ok(false)
+            }
+        }
     }
 
     /// Rewrites the expiry (and, when given, the state) of a live session in place.
@@ -276,7 +338,7 @@ impl SledSessionStore {
     pub(crate) fn rewrite(
         &self,
         key: &[u8],
-        ttl: &Ttl,
+        expiry: Expiry<'_>,
         new_state: Option<&[u8]>,
     ) -> Result<Rewrite, Error> {
         self.with_trees(|inner| {
@@ -291,7 +353,7 @@ impl SledSessionStore {
                 if old.is_expired(now_ms) {
                     return Ok(Rewrite::NotLive);
                 }
-                let expires_at_ms = expiry_after(now_ms, ttl);
+                let expires_at_ms = expiry.at(now_ms);
                 let indexed_at_ms = if expires_at_ms < old.indexed_at_ms {
                     inner
                         .index

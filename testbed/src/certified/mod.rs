@@ -5,5 +5,6 @@
 
 mod cookie09;
 mod sled;
+mod sled_tower;
 
-pub use self::{cookie09::Cookie09Harness, sled::SledHarness};
+pub use self::{cookie09::Cookie09Harness, sled::SledHarness, sled_tower::SledTowerHarness};

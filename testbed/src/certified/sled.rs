@@ -76,7 +76,8 @@ impl Harness for SledHarness {
     }
 }
 
-fn damage(records: &sled::Tree, key: &str, how: Damage) -> anyhow::Result<()> {
+/// Damages the record of `key` in the data tree, as a crash or bit rot leaves it.
+pub(super) fn damage(records: &sled::Tree, key: &str, how: Damage) -> anyhow::Result<()> {
     let record = records
         .get(key)?
         .ok_or_else(|| anyhow::anyhow!("no record to damage"))?;

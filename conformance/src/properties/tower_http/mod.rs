@@ -31,7 +31,7 @@ where
     } else {
         Duration::from_secs(u64::try_from(caps.ttl_secs_at_least(1)).unwrap_or(1))
     };
-    let expiries: Vec<Option<Expiry>> = match scenario {
+    let lifetimes: &[Lifetime] = match scenario {
         HttpScenario::SessionUpdate => {
             return Outcome::NotApplicable(
                 "a scenario of actix-session's `Session::update`, which tower-sessions has no \
@@ -42,34 +42,19 @@ where
         HttpScenario::Expiry if !caps.enforces_ttl => {
             return Outcome::NotApplicable("the store does not expire sessions itself".to_owned())
         }
-        HttpScenario::Workflow => vec![
-            None,
-            Some(Expiry::OnInactivity(time::Duration::minutes(1))),
-            Some(Expiry::AtDateTime(
-                time::OffsetDateTime::now_utc() + time::Duration::days(1),
-            )),
-        ],
-        // `AtDateTime` is computed when its run starts, below.
-        HttpScenario::Expiry => vec![
-            Some(Expiry::OnInactivity(
-                lifetime.try_into().unwrap_or(time::Duration::MAX),
-            )),
-            None,
-        ],
+        HttpScenario::Workflow => &[Lifetime::SessionEnd, Lifetime::Inactivity, Lifetime::AtDate],
+        HttpScenario::Expiry => &[Lifetime::Inactivity, Lifetime::AtDate],
     };
+    // tower-sessions' `Session` computes expiry dates from the real clock; a store on a
+    // controlled clock that this property moved forward is ahead of it by `offset`, so each run
+    // gives its sessions that much more time, and moves the clock past their expiry again.
+    let mut offset = Duration::ZERO;
     let mut cases = 0;
     for cookies in COOKIES {
-        for expiry in &expiries {
-            // A date less than a second away gives the cookie `Max-Age=0` (tower-sessions
-            // rounds down), so `AtDateTime` expires two lifetimes after the run starts.
-            let (expiry, expires_in) = match (scenario, expiry) {
-                (HttpScenario::Expiry, None) => (
-                    Some(Expiry::AtDateTime(
-                        time::OffsetDateTime::now_utc() + 2 * lifetime,
-                    )),
-                    2 * lifetime,
-                ),
-                (_, expiry) => (*expiry, lifetime),
+        for &kind in lifetimes {
+            let (expiry, expires_in) = match scenario {
+                HttpScenario::Expiry => kind.short(lifetime + offset),
+                _ => kind.long(),
             };
             let config = Config { cookies, expiry };
             let result = ctx.with_store(async |subject| {
@@ -78,7 +63,15 @@ where
                     .await
                     .map_err(|e| crate::Failure::new(crate::Violation::Http, e))?;
                 match scenario {
-                    HttpScenario::Expiry => scenarios::expiry(&servers, caps, expires_in).await,
+                    HttpScenario::Expiry => {
+                        scenarios::expiry(
+                            &servers,
+                            caps,
+                            expires_in,
+                            expires_in.saturating_sub(offset),
+                        )
+                        .await
+                    }
                     _ => scenarios::workflow(&servers, config).await,
                 }
             });
@@ -90,7 +83,53 @@ where
                 }
                 _ => cases += 1,
             }
+            if scenario == HttpScenario::Expiry && caps.clock.is_controlled() {
+                offset = expires_in + Duration::from_secs(1);
+            }
         }
     }
     Outcome::Pass { cases }
+}
+
+/// How long a run's sessions live.
+#[derive(Debug, Clone, Copy)]
+enum Lifetime {
+    /// No `Expiry` (a browser session).
+    SessionEnd,
+    /// `Expiry::OnInactivity`.
+    Inactivity,
+    /// `Expiry::AtDateTime`.
+    AtDate,
+}
+
+impl Lifetime {
+    /// For the workflow: long enough never to end during it.
+    fn long(self) -> (Option<Expiry>, Duration) {
+        let day = Duration::from_secs(86_400);
+        let expiry = match self {
+            Lifetime::SessionEnd => None,
+            Lifetime::Inactivity => Some(Expiry::OnInactivity(time::Duration::minutes(1))),
+            Lifetime::AtDate => Some(Expiry::AtDateTime(
+                time::OffsetDateTime::now_utc() + time::Duration::days(1),
+            )),
+        };
+        (expiry, day)
+    }
+
+    /// For the expiry scenario: `lifetime`, and how long from now until the session ends. A
+    /// date less than a second away gives the cookie `Max-Age=0` (tower-sessions rounds down),
+    /// so a date is set two lifetimes ahead.
+    fn short(self, lifetime: Duration) -> (Option<Expiry>, Duration) {
+        let as_time = |d: Duration| time::Duration::try_from(d).unwrap_or(time::Duration::MAX);
+        match self {
+            Lifetime::SessionEnd => (None, lifetime),
+            Lifetime::Inactivity => (Some(Expiry::OnInactivity(as_time(lifetime))), lifetime),
+            Lifetime::AtDate => (
+                Some(Expiry::AtDateTime(
+                    time::OffsetDateTime::now_utc() + as_time(2 * lifetime),
+                )),
+                2 * lifetime,
+            ),
+        }
+    }
 }
