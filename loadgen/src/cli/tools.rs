@@ -104,6 +104,8 @@ pub struct CrashWriterArgs {
     pub durability: CrashMode,
     #[arg(long)]
     pub seed: u64,
+    #[arg(long, value_enum)]
+    pub front: crate::reliability::crash::Front,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -2,8 +2,9 @@
 //!
 //! Each cycle starts `loadgen crash-writer` on one sled directory. The writer saves and updates
 //! sessions as fast as the chosen durability allows and, after each write returns, prints
-//! `ack INDEX VALUE` (session INDEX now holds VALUE). Keys are derived from the cycle and index
-//! by a key generator the writer installs, so no key crosses the pipe. At a random moment the
+//! `ack INDEX VALUE` (session INDEX now holds VALUE). Cycles alternate between the store's two
+//! fronts: actix-session's `save`/`update` and tower-sessions' `create`/`save`. Keys are derived
+//! from the cycle and index, so no key crosses the pipe. At a random moment the
 //! driver kills the writer, reopens the directory in its own process and checks:
 //! - it opens, and `verify()` finds no fault (no record without an index entry, no corrupt one);
 //! - every acknowledged write is there with its value, or one newer (the write in flight);
@@ -16,16 +17,15 @@ use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        mpsc, Arc,
-    },
+    sync::mpsc,
     time::{Duration, Instant},
 };
 
-use actix_session::storage::{SessionKey, SessionStore};
+pub use self::writer::Front;
+
+mod writer;
+
 use actix_session_sled::{Durability, SledSessionStore};
-use actix_web::cookie::time::Duration as Ttl;
 use rand::{rngs::SmallRng, Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
@@ -61,59 +61,6 @@ struct CycleCheck {
     oldest_lost: Duration,
 }
 
-/// The key of session `index` written in `cycle`: 64 alphanumeric characters, like real keys.
-pub fn crash_key(cycle: u64, index: u64) -> String {
-    format!("crash{cycle:09}x{index:049}")
-}
-
-fn state(value: u64) -> HashMap<String, String> {
-    HashMap::from([("v".to_owned(), value.to_string())])
-}
-
-/// The writer child: writes until killed.
-pub fn writer(dir: &Path, cycle: u64, durability: Durability, seed: u64) -> anyhow::Result<()> {
-    let db = actix_session_sled::sled_config(dir).open()?;
-    let next = Arc::new(AtomicU64::new(0));
-    let keys = next.clone();
-    let store = SledSessionStore::builder(db)
-        .durability(durability)
-        .key_generator(move || {
-            crash_key(cycle, keys.fetch_add(1, Ordering::SeqCst))
-                .try_into()
-                .expect("a 64-character key")
-        })
-        .build()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let mut values: Vec<u64> = Vec::new();
-    let mut out = std::io::stdout().lock();
-    loop {
-        use std::io::Write;
-        let (index, value) = if values.is_empty() || rng.random_bool(0.4) {
-            let key = runtime.block_on(store.save(state(0), &Ttl::days(1)))?;
-            let index = next.load(Ordering::SeqCst) - 1;
-            debug_assert_eq!(key.as_ref(), crash_key(cycle, index));
-            values.push(0);
-            (index, 0)
-        } else {
-            let index = rng.random_range(0..values.len());
-            let value = values[index] + 1;
-            let key: SessionKey = crash_key(cycle, index as u64).try_into()?;
-            let returned = runtime.block_on(store.update(key, state(value), &Ttl::days(1)))?;
-            anyhow::ensure!(
-                returned.as_ref() == crash_key(cycle, index as u64),
-                "update moved a live session"
-            );
-            values[index] = value;
-            (index as u64, value)
-        };
-        writeln!(out, "ack {index} {value}")?;
-        out.flush()?;
-    }
-}
-
 /// What the crash cycles found, per durability mode.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CrashReport {
@@ -124,6 +71,9 @@ pub struct CrashReport {
     pub verify_faults: u64,
     pub open_failures: Vec<String>,
     pub max_lost_in_a_cycle: u64,
+    /// Cycles whose writer went through the tower-sessions front (the others: actix-session).
+    #[serde(default)]
+    pub tower_cycles: u64,
     /// Lost writes acknowledged more than [`PERIODIC_LOSS_WINDOW`] before the kill.
     #[serde(default)]
     pub lost_outside_window: u64,
@@ -168,16 +118,23 @@ pub fn run(
         if cycle % CYCLES_PER_DIRECTORY == 0 {
             let _ = std::fs::remove_dir_all(&dir);
         }
+        // Both fronts of the one engine, in turn: the actix-session store and the
+        // tower-sessions one write the same records through different calls.
+        let front = Front::ALL[(cycle % 2) as usize];
         let (acked, killed_at) = kill_one(
             &dir,
             cycle,
             name,
+            front,
             rng.random(),
             Duration::from_millis(rng.random_range(KILL_AFTER_MS)),
         )?;
+        if front == Front::Tower {
+            report.tower_cycles += 1;
+        }
         report.cycles += 1;
         report.acknowledged_writes += acked.values().map(|acks| acks.len() as u64).sum::<u64>();
-        match check(&dir, cycle, &acked, killed_at) {
+        match check(&dir, cycle, front, &acked, killed_at) {
             Ok(found) => {
                 report.verify_faults += found.faults;
                 report.lost_writes += found.lost;
@@ -209,6 +166,7 @@ fn kill_one(
     dir: &Path,
     cycle: u64,
     durability: &str,
+    front: Front,
     seed: u64,
     after: Duration,
 ) -> anyhow::Result<(Acks, Instant)> {
@@ -223,6 +181,8 @@ fn kill_one(
             durability,
             "--seed",
             &seed.to_string(),
+            "--front",
+            front.name(),
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -267,7 +227,13 @@ fn kill_one(
 }
 
 /// Reopens the directory and checks it against what was acknowledged before `killed_at`.
-fn check(dir: &Path, cycle: u64, acked: &Acks, killed_at: Instant) -> Result<CycleCheck, String> {
+fn check(
+    dir: &Path,
+    cycle: u64,
+    front: Front,
+    acked: &Acks,
+    killed_at: Instant,
+) -> Result<CycleCheck, String> {
     let dir: PathBuf = dir.to_owned();
     let opened = std::panic::catch_unwind(move || SledSessionStore::open(&dir))
         .map_err(|panic| {
@@ -288,13 +254,7 @@ fn check(dir: &Path, cycle: u64, acked: &Acks, killed_at: Instant) -> Result<Cyc
         oldest_lost: Duration::ZERO,
     };
     for (&index, acks) in acked {
-        let key: SessionKey = crash_key(cycle, index)
-            .try_into()
-            .map_err(|e| format!("{e}"))?;
-        let stored = runtime
-            .block_on(opened.load(&key))
-            .map_err(|e| format!("load failed: {e}"))?
-            .and_then(|s| s.get("v").and_then(|v| v.parse::<u64>().ok()));
+        let stored = runtime.block_on(writer::stored_value(&opened, front, cycle, index))?;
         // Values only grow, so every acknowledged value above the stored one was lost. (The
         // write in flight at the kill may have landed too: a stored value one above the last
         // acknowledged one is fine.)
@@ -321,14 +281,16 @@ fn markdown(reports: &[CrashReport]) -> String {
     let _ = writeln!(md, "# Crash test\n");
     let _ = writeln!(md, "{}\n", crate::reliability::provenance());
     let _ = writeln!(md, "Each cycle: a writer saves and updates sessions, acknowledging each write; SIGKILL at a random moment ({}–{} ms after its first write); reopen; `verify()`; check every acknowledged write. A directory lives through {} cycles, then a fresh one starts. `every-write` may lose none; `periodic` may lose only writes acknowledged within {} ms of the kill (sled flushes every 500 ms; a write acknowledged as a flush begins waits for the next).\n", KILL_AFTER_MS.start, KILL_AFTER_MS.end, CYCLES_PER_DIRECTORY, PERIODIC_LOSS_WINDOW.as_millis());
-    let _ = writeln!(md, "| durability | kill cycles | acknowledged writes | lost | most lost in one cycle | oldest lost write, ms before the kill | lost outside the window | verify faults | failed opens | seed |");
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(md, "Cycles alternate between the store's two fronts: actix-session's `save`/`update`, and tower-sessions' `create`/`save` (the \"through tower\" column).\n");
+    let _ = writeln!(md, "| durability | kill cycles | through tower | acknowledged writes | lost | most lost in one cycle | oldest lost write, ms before the kill | lost outside the window | verify faults | failed opens | seed |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|---|");
     for r in reports {
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.durability,
             r.cycles,
+            r.tower_cycles,
             r.acknowledged_writes,
             r.lost_writes,
             r.max_lost_in_a_cycle,
@@ -434,7 +396,7 @@ pub fn writer_main(args: &CrashWriterArgs) -> ExitCode {
         CrashMode::Periodic => Durability::Periodic,
         _ => Durability::EveryWrite,
     };
-    match writer(&args.dir, args.cycle, durability, args.seed) {
+    match writer::writer(&args.dir, args.cycle, durability, args.seed, args.front) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("crash-writer: {e:#}");
