@@ -1,6 +1,7 @@
 //! The benchmarks: [`generic`] groups for any `SessionStore` (through the conformance suite's
 //! `Harness`), [`sled_only`] for what only the sled store has underneath, and the report of a
-//! run ([`report`], `src/bin/report.rs`) with its targets.
+//! run ([`report`], `src/bin/report.rs`) with its targets; [`tower_sweep`] measures the sweep
+//! of the published tower-sessions-sled-store against the sled store's tower front.
 
 pub mod estimates;
 pub mod fixtures;
@@ -9,3 +10,4 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod sled_only;
+pub mod tower_sweep;

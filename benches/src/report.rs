@@ -55,7 +55,7 @@ const OPERATIONS: [(&str, &str); 8] = [
 
 /// sled's floors and the designs it is measured against: (operation, implementation, group,
 /// id with `{n}` for N).
-const SLED_ONLY: [(&str, &str, &str, &str); 7] = [
+const SLED_ONLY: [(&str, &str, &str, &str); 9] = [
     (
         "load (live)",
         "raw sled get + decode",
@@ -74,6 +74,18 @@ const SLED_ONLY: [(&str, &str, &str, &str); 7] = [
         "full scan (tower-sessions-sled-store design)",
         "full_scan_sweep_1000",
         "full_scan/{n}",
+    ),
+    (
+        "sweep 1,000 expired",
+        "tower-sessions-sled-store 0.2.0 as published (delete_expired)",
+        "tower_sweep_1000",
+        "seed/{n}",
+    ),
+    (
+        "sweep 1,000 expired",
+        "sled store, tower front (delete_expired)",
+        "tower_sweep_1000",
+        "ours/{n}",
     ),
     (
         "load, 16 KiB state",
@@ -127,7 +139,8 @@ fn rows(dir: &Path, extra: &Extra, counts: &[usize]) -> Vec<Row> {
             }
         }
     }
-    for (op, implementation, group, id) in SLED_ONLY.into_iter().skip(4) {
+    // The rows of operations the generic groups do not have (the 16 KiB state).
+    for (op, implementation, group, id) in SLED_ONLY.into_iter().skip(6) {
         rows.push(row(op, implementation.to_owned(), group, id));
     }
     rows.retain(|r| !r.micros.is_empty());
@@ -151,6 +164,14 @@ fn ratios(rows: &[Row], extra: &Extra, big: usize) -> Vec<Ratio> {
     let scan = at(
         "sweep 1,000 expired",
         "full scan (tower-sessions-sled-store design)",
+    );
+    let seed_sweep = at(
+        "sweep 1,000 expired",
+        "tower-sessions-sled-store 0.2.0 as published (delete_expired)",
+    );
+    let tower_sweep = at(
+        "sweep 1,000 expired",
+        "sled store, tower front (delete_expired)",
     );
     let per_session = extra
         .disk_bytes
@@ -191,6 +212,16 @@ fn ratios(rows: &[Row], extra: &Extra, big: usize) -> Vec<Ratio> {
             format!("full-scan sweep / store sweep, 1,000 expired among {big} live"),
             scan,
             sweep,
+            Bound::AtLeast(100.0),
+        ),
+        Ratio::of(
+            "P4t",
+            format!(
+                "published tower-sessions-sled-store sweep / the sled store's tower-front sweep, \
+                 1,000 expired among {big} live (`delete_expired`, same run)"
+            ),
+            seed_sweep,
+            tower_sweep,
             Bound::AtLeast(100.0),
         ),
         Ratio::new(

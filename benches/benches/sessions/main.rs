@@ -12,7 +12,7 @@ use benches::{
     fixtures::session_counts,
     generic::{bench_store, Options},
     output::Extra,
-    sled_only,
+    sled_only, tower_sweep,
 };
 use criterion::Criterion;
 use session_store_conformance::{
@@ -76,6 +76,13 @@ fn main() {
         for n in session_counts() {
             sled_only::bench(c, n, &mut extra).expect("sled's own benchmarks");
         }
+    }
+    if wanted("tower-sweep") {
+        for n in session_counts() {
+            tower_sweep::bench(c, n).expect("the tower sweep");
+        }
+    }
+    if wanted("sled-only") {
         // Last: the first sled transaction in a process changes how every later operation locks.
         sled_only::protocols(c).expect("the write protocols");
     }

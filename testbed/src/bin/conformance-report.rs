@@ -12,31 +12,36 @@ use std::fmt::Write as _;
 
 use reports::{Provenance, Table};
 use session_store_conformance::{
-    check,
+    check, fixtures,
     matrix::{self, StoreVerdicts},
     stores::{
-        CookieHarness, PostgresHarness, RedisHarness, TowerMemoryHarness, POSTGRES_KNOWN_FINDINGS,
-        REDIS_KNOWN_FINDINGS,
+        CookieHarness, PostgresHarness, RedisHarness, TowerMemoryHarness, TowerMokaHarness,
+        TowerPostgresHarness, TowerSledSeedHarness, TowerSqliteHarness, MOKA_KNOWN_FINDINGS,
+        POSTGRES_KNOWN_FINDINGS, REDIS_KNOWN_FINDINGS, SLED_SEED_KNOWN_FINDINGS,
+        TOWER_POSTGRES_KNOWN_FINDINGS, TOWER_SQLITE_KNOWN_FINDINGS,
     },
     Harness, KnownFinding, MemoryHarness, Property, SuiteConfig,
 };
 use testbed::{
     catch::{catches, runs, Broken, RACE_REPEATS},
-    certified::{Cookie09Harness, SledHarness},
+    certified::{Cookie09Harness, SledHarness, SledTowerHarness},
     mutants::Mutant,
     tower_mutants::TowerMutant,
 };
 
-fn certify<H: Harness>(harness: &H, known: &[KnownFinding]) -> StoreVerdicts {
+/// Every property on a harness of its own, as `cargo test` checks them (one harness per test:
+/// a harness's controlled clock is not moved by another property).
+fn certify<H: Harness>(make: impl Fn() -> H, known: &[KnownFinding]) -> StoreVerdicts {
     let reports: Vec<_> = Property::ALL
         .into_iter()
         .map(|property| {
-            let report = check(harness, property, &harness.config(), known);
+            let harness = make();
+            let report = check(&harness, property, &harness.config(), known);
             eprintln!("{}", report.summary());
             report
         })
         .collect();
-    StoreVerdicts::new(harness, known, &reports)
+    StoreVerdicts::new(&make(), known, &reports)
 }
 
 fn main() {
@@ -46,19 +51,36 @@ fn main() {
     let provenance = Provenance::now("cargo run --release -p testbed --bin conformance-report");
     let config = SuiteConfig::default();
     let mut stores = vec![
-        certify(&MemoryHarness::new(), &[]),
-        certify(&SledHarness::new(), &[]),
-        certify(&CookieHarness, &[]),
-        certify(&Cookie09Harness, &[]),
-        certify(&TowerMemoryHarness, &[]),
+        certify(MemoryHarness::new, &[]),
+        certify(SledHarness::new, &[]),
+        certify(|| CookieHarness, &[]),
+        certify(|| Cookie09Harness, &[]),
+        certify(|| TowerMemoryHarness, &[]),
+        certify(SledTowerHarness::new, &[]),
+        certify(|| TowerMokaHarness, MOKA_KNOWN_FINDINGS),
+        certify(|| TowerSqliteHarness, TOWER_SQLITE_KNOWN_FINDINGS),
+        certify(|| TowerSledSeedHarness, SLED_SEED_KNOWN_FINDINGS),
     ];
     let mut missing = Vec::new();
-    match RedisHarness::start() {
-        Ok(harness) => stores.push(certify(&harness, REDIS_KNOWN_FINDINGS)),
+    // One server each, shared by the harnesses of every property (namespaces keep them apart).
+    match fixtures::redis() {
+        Ok(redis) => stores.push(certify(
+            || RedisHarness::connect(redis.url()),
+            REDIS_KNOWN_FINDINGS,
+        )),
         Err(why) => missing.push(format!("Redis was not certified in this run: {why}.")),
     }
-    match PostgresHarness::start() {
-        Ok(harness) => stores.push(certify(&harness, POSTGRES_KNOWN_FINDINGS)),
+    match fixtures::postgres() {
+        Ok(postgres) => {
+            stores.push(certify(
+                || PostgresHarness::connect(postgres.url()),
+                POSTGRES_KNOWN_FINDINGS,
+            ));
+            stores.push(certify(
+                || TowerPostgresHarness::connect(postgres.url()),
+                TOWER_POSTGRES_KNOWN_FINDINGS,
+            ));
+        }
         Err(why) => missing.push(format!("PostgreSQL was not certified in this run: {why}.")),
     }
     let mutants: Vec<MutantRun> = Mutant::ALL
