@@ -126,7 +126,8 @@ impl Report {
 }
 
 /// Checks one property of the stores `harness` makes. Failures matching `known` (or
-/// [`MIDDLEWARE_KNOWN_FINDINGS`]) are excused and listed in the report; anything else fails.
+/// [`MIDDLEWARE_KNOWN_FINDINGS`](crate::MIDDLEWARE_KNOWN_FINDINGS) for actix-session) are excused
+/// and listed in the report; anything else fails.
 pub fn check<H: Harness>(
     harness: &H,
     property: Property,

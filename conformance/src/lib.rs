@@ -1,6 +1,7 @@
 //! A property-based conformance suite for web session stores: any actix-session
-//! [`SessionStore`](actix_session::storage::SessionStore) (0.11, and 0.10 or 0.9 through
-//! [`compat`]), at the store level and behind `SessionMiddleware` on a real server.
+//! `SessionStore` (0.11, and 0.10 or 0.9 through [`compat`]) and any tower-sessions
+//! `SessionStore` (0.15, and 0.14 through [`compat`]), at the store level and behind the
+//! ecosystem's middleware on a real server.
 //!
 //! actix-session's own store tests are private to that crate, so a store author has had nothing
 //! to run. This crate is that suite. A verdict means something only if the properties produce
@@ -156,6 +157,14 @@
 //!   [`Subject::with_damage`], [`Subject::with_teardown`].
 //! - [`Harness::config`]: the cost knobs ([`SuiteConfig`]) for a store that is slow per call.
 //!   Against a real PostgreSQL on loopback the whole suite takes a few minutes with the defaults.
+//!
+//! # tower-sessions
+//! The same properties certify a tower-sessions store (feature `tower`; with
+//! `default-features = false` nothing of actix-session is compiled): wrap it in `Tower`
+//! (its docs state the tower contract), declare [`Capabilities::tower`], and use the same
+//! `conformance_tests!`. The HTTP properties then run behind tower-sessions'
+//! `SessionManagerLayer` on two axum servers. A store on tower-sessions 0.14 goes through
+//! `compat::V0_14` (feature `tower-sessions-0_14`).
 //!
 //! # Checking one property from code
 //! [`check`] runs one property and returns a [`Report`]: the [`Outcome`], the known findings it

@@ -22,7 +22,7 @@ use time::Duration as Ttl;
 use crate::{check::Ctx, failure::Failure, harness::Harness, model::State, Outcome};
 
 /// A store the suite can certify: every actix-session `SessionStore` (feature `actix`), and
-/// every tower-sessions `SessionStore` wrapped in [`Tower`] (feature `tower`).
+/// every tower-sessions `SessionStore` wrapped in `Tower` (feature `tower`).
 pub trait Ecosystem: Sized + Send + Sync + 'static {
     /// The clauses of this ecosystem's contract that differ between ecosystems.
     #[doc(hidden)]

@@ -33,9 +33,27 @@ use crate::{
 };
 
 /// A tower-sessions store, as the suite certifies it (feature `tower`): use
-/// `type Store = Tower<YourStore>` in your harness and `Tower::new(store)` in its `fresh`.
-/// Further handles (`Subject::new`) are clones of your store, as every worker of an
-/// application shares it.
+/// `type Store = Tower<YourStore>` in your harness, `Tower::new(store)` in its `fresh`, and
+/// [`Capabilities::tower`](crate::Capabilities::tower). Further handles (`Subject::new`) are
+/// clones of your store, as two instances of an application would hold. A store on
+/// tower-sessions 0.14 goes through `compat::V0_14` (feature `tower-sessions-0_14`).
+///
+/// # The contract it is held to
+/// Derived from tower-sessions' `session_store.rs`, `session.rs`, its `MemoryStore` and the sqlx
+/// stores, clause by clause:
+/// - `create` never overwrites an existing record: an id that is taken gets a fresh one, never
+///   someone else's session (tower-sessions issue #180).
+/// - `save` persists the record as given, under its id, whether a session lives there or not.
+/// - `load` never returns a record whose `expiry_date` has passed (`Session` does not check it).
+/// - `delete` removes the record; deleting a missing one is fine.
+/// - `delete_expired` (`ExpiredDeletion`, where the store has it; `Subject::with_uncounted_sweep`)
+///   removes the expired, never a live one, and does not stop at a record it cannot decode.
+/// - `Record.data` round-trips every JSON value tower-sessions can hold: nested objects and
+///   arrays, `u64` and negative integers, any finite float, unicode keys.
+/// - The store is `Send + Sync`, shared by every request of every thread.
+///
+/// A record that does not decode may be `Error::Decode` (the properties accept it as the actix
+/// front accepts `LoadError::Deserialization`); any other error on a `load` is a failure.
 #[derive(Clone)]
 pub struct Tower<S> {
     store: S,
