@@ -28,6 +28,8 @@ pub(crate) enum Expiry<'a> {
     // Only the actix-session front gives TTLs.
     #[cfg_attr(not(feature = "actix"), allow(dead_code))]
     After(&'a Ttl),
+    // Only the tower-sessions front gives times.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     At(u64),
 }
 
