@@ -193,9 +193,9 @@ mod properties;
 
 pub use certify::{assert_property, assert_property_on_server};
 pub use check::{check, Advisory, Observed, Outcome, Report, Verdict};
-pub use front::Ecosystem;
 #[cfg(feature = "tower")]
 pub use front::Tower;
+pub use front::{ActixFront, Ecosystem, TowerFront};
 
 /// The engine's types that [`Ecosystem`]'s hidden methods name: not part of the API.
 #[doc(hidden)]

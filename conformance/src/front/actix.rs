@@ -28,6 +28,8 @@ fn key(text: &str) -> Result<SessionKey, Failure> {
 }
 
 impl<S: SessionStore + Send + Sync + 'static> Ecosystem for S {
+    type Front = super::ActixFront;
+
     const CONTRACT: Contract = Contract {
         name: "actix-session",
         text_values: true,

@@ -28,6 +28,12 @@ pub trait Ecosystem: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     const CONTRACT: Contract;
 
+    /// Which front this store goes through ([`ActixFront`] or [`TowerFront`]): a tool generic
+    /// over every store (the load generator's example server) implements a trait of its own for
+    /// each front type and reaches the store's own trait through it, which a blanket impl per
+    /// ecosystem could not (coherence cannot tell `Tower<S>` from an actix-session store).
+    type Front;
+
     /// What `load(key)` showed.
     #[doc(hidden)]
     fn load(&self, key: &str) -> impl Future<Output = Result<Seen, Failure>>;
@@ -68,6 +74,14 @@ pub trait Ecosystem: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn http<H: Harness<Store = Self>>(ctx: &Ctx<'_, H>, scenario: HttpScenario) -> Outcome;
 }
+
+/// The front of every actix-session `SessionStore`: `Ecosystem::Front` of those stores.
+#[derive(Debug, Clone, Copy)]
+pub struct ActixFront;
+
+/// The front of every tower-sessions `SessionStore` in `Tower`: `Ecosystem::Front` of those.
+#[derive(Debug, Clone, Copy)]
+pub struct TowerFront;
 
 /// The clauses of a contract that differ between ecosystems.
 #[doc(hidden)]

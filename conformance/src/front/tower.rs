@@ -134,6 +134,8 @@ fn failed(what: &str, error: Error) -> Failure {
 }
 
 impl<S: SessionStore + Clone> Ecosystem for Tower<S> {
+    type Front = super::TowerFront;
+
     const CONTRACT: Contract = Contract {
         name: "tower-sessions",
         text_values: false,

@@ -14,9 +14,26 @@ use crate::{
 /// The capacity the store's README configures.
 pub const MOKA_README_CAPACITY: u64 = 2_000;
 
-/// `MokaStore::new(Some(MOKA_README_CAPACITY))`, a fresh one per case.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TowerMokaHarness;
+/// `MokaStore::new(Some(capacity))`, a fresh one per case; `default()` is the README's
+/// capacity, as the store is certified.
+#[derive(Debug, Clone, Copy)]
+pub struct TowerMokaHarness {
+    capacity: Option<u64>,
+}
+
+impl Default for TowerMokaHarness {
+    fn default() -> Self {
+        Self::with_capacity(Some(MOKA_README_CAPACITY))
+    }
+}
+
+impl TowerMokaHarness {
+    /// A cache of `capacity` sessions, or unbounded (`None`: a load run, in which nothing may
+    /// be evicted).
+    pub fn with_capacity(capacity: Option<u64>) -> Self {
+        Self { capacity }
+    }
+}
 
 /// What the suite finds in tower-sessions-moka-store 0.15 as its README configures it.
 pub const MOKA_KNOWN_FINDINGS: &[KnownFinding] = &[KnownFinding {
@@ -35,7 +52,12 @@ impl Harness for TowerMokaHarness {
     type Store = Tower<V0_14<MokaStore>>;
 
     fn name(&self) -> String {
-        format!("tower moka (tower-sessions-moka-store 0.15, capacity {MOKA_README_CAPACITY})")
+        match self.capacity {
+            Some(capacity) => {
+                format!("tower moka (tower-sessions-moka-store 0.15, capacity {capacity})")
+            }
+            None => "tower moka (tower-sessions-moka-store 0.15, unbounded)".to_owned(),
+        }
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -43,7 +65,7 @@ impl Harness for TowerMokaHarness {
     }
 
     async fn fresh(&self) -> anyhow::Result<Subject<Self::Store>> {
-        let store = MokaStore::new(Some(MOKA_README_CAPACITY));
+        let store = MokaStore::new(self.capacity);
         Ok(Subject::new(Tower::new(V0_14(store))))
     }
 }

@@ -13,7 +13,10 @@ pub use self::tools::{
     CrashArgs, CrashMode, CrashWriterArgs, DiskFaultArgs, DurabilityArg, HostileArgs,
     ReliabilityArgs, ServeArgs,
 };
-use crate::{engine::mix::Mix, server::builtin::Backend};
+use crate::{
+    engine::mix::Mix,
+    server::builtin::{Backend, EcosystemChoice},
+};
 
 /// Where a run writes its reports unless `--results` says otherwise: under the build
 /// directory, never over the reports a repository keeps.
@@ -158,10 +161,15 @@ pub struct CompareArgs {
     /// Run the same workload on several backends, one after another, and compare them.
     #[arg(long)]
     pub compare: bool,
-    /// The backends `--compare` runs, in order: `own` (in a binary of one's own store) and the
-    /// built-in sled, memory, cookie, redis, postgres (default: every one this build has).
+    /// The backends `--compare` runs, in order: `own` (in a binary of one's own store) and any
+    /// built-in backend (`--backend` lists them). Default: `own`, then every backend of
+    /// `--ecosystem` this build has.
     #[arg(long, value_delimiter = ',', requires = "compare")]
     pub backends: Vec<Choice>,
+    /// Whose built-in backends `--compare` runs by default (default: actix, or the ecosystem of
+    /// a binary's own store).
+    #[arg(long, value_enum, requires = "compare", conflicts_with = "backends")]
+    pub ecosystem: Option<EcosystemChoice>,
 }
 
 /// The built-in `loadgen`'s run.
@@ -194,12 +202,13 @@ impl FromStr for Choice {
         if text == "own" {
             return Ok(Choice::Own);
         }
-        Backend::ALL
-            .into_iter()
+        let every = || Backend::of(EcosystemChoice::Both).into_iter();
+        every()
             .find(|b| b.name() == text)
             .map(Choice::Builtin)
             .ok_or_else(|| {
-                format!("expected own, sled, memory, cookie, redis or postgres, not `{text}`")
+                let names: Vec<_> = every().map(Backend::name).collect();
+                format!("expected own, {}, not `{text}`", names.join(", "))
             })
     }
 }

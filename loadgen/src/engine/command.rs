@@ -9,7 +9,10 @@ use super::run::{self, Plan};
 use crate::{
     cli::{checks, BackendOptions, Choice, CompareArgs, LoadArgs, OwnCli, RunArgs},
     report::{self, compare::Comparison, Outcome, RunReport},
-    server::{builtin::Backend, child::ServerSpec},
+    server::{
+        builtin::{Backend, EcosystemChoice},
+        child::ServerSpec,
+    },
 };
 
 /// What the command line asked for, from either binary.
@@ -20,8 +23,8 @@ pub struct Job {
     pub store: Choice,
     pub compare: CompareArgs,
     pub options: BackendOptions,
-    /// Whether this binary has a store of its own (`main_with`).
-    pub has_own: bool,
+    /// The ecosystem of this binary's own store (`main_with`), if it has one.
+    pub own: Option<EcosystemChoice>,
 }
 
 impl From<RunArgs> for Job {
@@ -31,34 +34,38 @@ impl From<RunArgs> for Job {
             store: Choice::Builtin(args.backend),
             compare: args.compare,
             options: args.options,
-            has_own: false,
-        }
-    }
-}
-
-impl From<OwnCli> for Job {
-    fn from(cli: OwnCli) -> Self {
-        Self {
-            load: cli.load,
-            store: Choice::Own,
-            compare: cli.compare,
-            options: cli.options,
-            has_own: true,
+            own: None,
         }
     }
 }
 
 impl Job {
+    /// The run of a binary whose own store is of `ecosystem`.
+    pub fn own(cli: OwnCli, ecosystem: EcosystemChoice) -> Self {
+        Self {
+            load: cli.load,
+            store: Choice::Own,
+            compare: cli.compare,
+            options: cli.options,
+            own: Some(ecosystem),
+        }
+    }
+
     /// The stores `--compare` runs: those named, else the own store (if any) and every
-    /// built-in backend this build has.
+    /// built-in backend of the ecosystem this build has.
     fn compared(&self) -> Vec<Choice> {
         if !self.compare.backends.is_empty() {
             return self.compare.backends.clone();
         }
-        let own = self.has_own.then_some(Choice::Own);
+        let ecosystem = self
+            .compare
+            .ecosystem
+            .or(self.own)
+            .unwrap_or(EcosystemChoice::Actix);
+        let own = self.own.map(|_| Choice::Own);
         own.into_iter()
             .chain(
-                Backend::ALL
+                Backend::of(ecosystem)
                     .into_iter()
                     .filter(|b| b.in_this_build())
                     .map(Choice::Builtin),
@@ -75,7 +82,7 @@ impl Job {
         };
         for store in stores {
             match store {
-                Choice::Own if !self.has_own => {
+                Choice::Own if self.own.is_none() => {
                     return Err(
                         "error: `own` names the store of a binary of one's own (main_with); \
                          this binary has none"
@@ -85,8 +92,9 @@ impl Job {
                 Choice::Builtin(b) if !b.in_this_build() => {
                     return Err(format!(
                         "error: this build has no {} backend (session-store-loadgen's feature \
-                         `server-backends`)",
-                        b.name()
+                         `{}`)",
+                        b.name(),
+                        b.feature()
                     ))
                 }
                 _ => {}
@@ -216,7 +224,7 @@ impl Databases {
             } else {
                 Database::missing("not needed")
             },
-            postgres: if needs(Backend::Postgres) {
+            postgres: if needs(Backend::Postgres) || needs(Backend::TowerPostgres) {
                 let start = || PostgresServer::start_on(core);
                 Database::at_or_start(&job.options.postgres_url, start, PostgresServer::url)
             } else {
@@ -233,7 +241,7 @@ impl Databases {
         };
         let database = match backend {
             Backend::Redis => Some(&self.redis),
-            Backend::Postgres => Some(&self.postgres),
+            Backend::Postgres | Backend::TowerPostgres => Some(&self.postgres),
             _ => None,
         };
         if let Some(database) = database.filter(|d| d.url.is_none()) {

@@ -1,4 +1,4 @@
-//! `--compare`: the same workload on every built-in backend, back to back, and the ratios
+//! `--compare`: the same workload on several backends, back to back, and the ratios
 //! between them (each a ratio of two figures of this one run).
 
 use std::fmt::Write as _;
@@ -24,12 +24,29 @@ fn throughput(runs: &[RunReport], backend: &str) -> Option<f64> {
 
 impl Comparison {
     pub fn new(runs: Vec<RunReport>, skipped: Vec<String>) -> Self {
-        let of = |backend| throughput(&runs, backend);
+        let of = |backend: &str| throughput(&runs, backend);
         let login = runs
             .iter()
             .find(|r| r.backend == "sled")
             .map(|r| r.login_rate);
-        let ratios = vec![
+        let ran = |backend: &str| runs.iter().any(|r| r.backend == backend);
+        let mut ratios = Vec::new();
+        if ran("sled") {
+            ratios.extend(Self::actix_ratios(&of, login));
+        }
+        if ran("tower-sled") {
+            ratios.extend(Self::tower_ratios(&of));
+        }
+        Self {
+            runs,
+            ratios,
+            skipped,
+        }
+    }
+
+    /// The sled store against actix-session's other backends.
+    fn actix_ratios(of: &impl Fn(&str) -> Option<f64>, login: Option<f64>) -> Vec<Ratio> {
+        vec![
             Ratio::of(
                 "S1",
                 "sled / memory throughput (the in-memory map is the ceiling of a server-side store)",
@@ -57,12 +74,36 @@ impl Comparison {
                 login,
                 Bound::AtLeast(20_000.0),
             ),
-        ];
-        Self {
-            runs,
-            ratios,
-            skipped,
-        }
+        ]
+    }
+
+    /// The sled store's tower front against tower-sessions' other backends: the S1 target
+    /// through the other middleware, and the published sled store, which the store must not
+    /// trail for what it adds (the expiry check, the index, crash-safe order).
+    fn tower_ratios(of: &impl Fn(&str) -> Option<f64>) -> Vec<Ratio> {
+        vec![
+            Ratio::of(
+                "S1t",
+                "tower-sled / tower-memory throughput (tower-sessions' MemoryStore is the ceiling)",
+                of("tower-sled"),
+                of("tower-memory"),
+                Bound::AtLeast(0.8),
+            ),
+            Ratio::of(
+                "P6t",
+                "tower-sled / tower-sled-seed throughput (the published tower-sessions-sled-store)",
+                of("tower-sled"),
+                of("tower-sled-seed"),
+                Bound::AtLeast(1.0),
+            ),
+            Ratio::of(
+                "P7t",
+                "tower-sled / tower-sqlite throughput (the other embedded store)",
+                of("tower-sled"),
+                of("tower-sqlite"),
+                Bound::AtLeast(1.0),
+            ),
+        ]
     }
 
     pub fn markdown(&self, plot: &str) -> String {

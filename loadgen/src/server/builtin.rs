@@ -1,22 +1,27 @@
-//! The backends `loadgen` serves out of the box, each a [`Harness`] the generic server runs:
-//! sled (embedded, on disk), the in-memory reference map, actix-session's cookie and Redis
-//! stores, and the published `actix-session-sqlx-postgres`.
+//! The backends `loadgen` serves out of the box, each a [`Harness`](session_store_conformance::Harness)
+//! the generic server runs. actix-session: sled (embedded, on disk), the in-memory reference
+//! map, actix-session's cookie and Redis stores, and the published `actix-session-sqlx-postgres`.
+//! tower-sessions: the sled store's tower front, tower-sessions' `MemoryStore`, and the
+//! published moka, sqlx (SQLite, PostgreSQL) and sled stores.
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::process::ExitCode;
 
-use actix_session_sled::{Durability, SledSessionStore};
 use serde::Serialize;
-use session_store_conformance::stores::CookieHarness;
+use session_store_conformance::stores::{CookieHarness, TowerMemoryHarness};
 #[cfg(feature = "server-backends")]
-use session_store_conformance::stores::{PostgresHarness, RedisHarness};
-use session_store_conformance::{Capabilities, Harness, MemoryStore, Subject};
+use session_store_conformance::stores::{PostgresHarness, RedisHarness, TowerPostgresHarness};
+#[cfg(feature = "tower-backends")]
+use session_store_conformance::stores::{
+    TowerMokaHarness, TowerSledSeedHarness, TowerSqliteHarness,
+};
 
+pub use super::embedded::{MemoryServer, SledServer};
 use super::{serve, ServeOptions};
 use crate::cli::ServeArgs;
 
 /// A built-in backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Backend {
     /// `SledSessionStore`, embedded, on disk (the default).
     Sled,
@@ -29,6 +34,30 @@ pub enum Backend {
     Redis,
     /// `actix-session-sqlx-postgres` 0.3.0, as published.
     Postgres,
+    /// tower-sessions: the sled store's tower front (`SledSessionStore`, feature `tower`).
+    TowerSled,
+    /// tower-sessions: its own `MemoryStore`.
+    TowerMemory,
+    /// tower-sessions: `tower-sessions-moka-store`, unbounded (nothing evicted).
+    TowerMoka,
+    /// tower-sessions: `tower-sessions-sqlx-store` on a SQLite file in a temp dir.
+    TowerSqlite,
+    /// tower-sessions: `tower-sessions-sqlx-store` on PostgreSQL.
+    TowerPostgres,
+    /// tower-sessions: `tower-sessions-sled-store` 0.2.0, the published sled store.
+    TowerSledSeed,
+}
+
+/// Which ecosystem's backends `--compare` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EcosystemChoice {
+    /// actix-session's backends (sled, memory, cookie, redis, postgres).
+    Actix,
+    /// tower-sessions' backends (tower-sled, tower-memory, tower-moka, tower-sqlite,
+    /// tower-postgres, tower-sled-seed).
+    Tower,
+    /// Both, actix-session's first.
+    Both,
 }
 
 impl Backend {
@@ -41,9 +70,50 @@ impl Backend {
         Backend::Postgres,
     ];
 
-    /// Whether this build can serve it (Redis and PostgreSQL need feature `server-backends`).
+    /// The tower-sessions backends, in comparison order.
+    pub const TOWER: [Backend; 6] = [
+        Backend::TowerSled,
+        Backend::TowerMemory,
+        Backend::TowerMoka,
+        Backend::TowerSqlite,
+        Backend::TowerPostgres,
+        Backend::TowerSledSeed,
+    ];
+
+    /// The backends of `ecosystem`, in comparison order.
+    pub fn of(ecosystem: EcosystemChoice) -> Vec<Backend> {
+        match ecosystem {
+            EcosystemChoice::Actix => Self::ALL.to_vec(),
+            EcosystemChoice::Tower => Self::TOWER.to_vec(),
+            EcosystemChoice::Both => Self::ALL.into_iter().chain(Self::TOWER).collect(),
+        }
+    }
+
+    /// Whether this build can serve it: Redis and both PostgreSQL stores need feature
+    /// `server-backends`; moka, SQLite and the published sled store feature `tower-backends`.
     pub fn in_this_build(self) -> bool {
-        cfg!(feature = "server-backends") || !matches!(self, Backend::Redis | Backend::Postgres)
+        match self {
+            Backend::Redis | Backend::Postgres | Backend::TowerPostgres => {
+                cfg!(feature = "server-backends")
+            }
+            Backend::TowerMoka | Backend::TowerSqlite | Backend::TowerSledSeed => {
+                cfg!(feature = "tower-backends")
+            }
+            _ => true,
+        }
+    }
+
+    /// The feature of session-store-loadgen that brings it.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Backend::TowerMoka | Backend::TowerSqlite | Backend::TowerSledSeed => "tower-backends",
+            _ => "server-backends",
+        }
+    }
+
+    /// Whether it needs a PostgreSQL server.
+    pub fn needs_postgres(self) -> bool {
+        matches!(self, Backend::Postgres | Backend::TowerPostgres)
     }
 
     /// The name used on the command line and in reports.
@@ -54,6 +124,12 @@ impl Backend {
             Backend::Cookie => "cookie",
             Backend::Redis => "redis",
             Backend::Postgres => "postgres",
+            Backend::TowerSled => "tower-sled",
+            Backend::TowerMemory => "tower-memory",
+            Backend::TowerMoka => "tower-moka",
+            Backend::TowerSqlite => "tower-sqlite",
+            Backend::TowerPostgres => "tower-postgres",
+            Backend::TowerSledSeed => "tower-sled-seed",
         }
     }
 }
@@ -63,44 +139,7 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
     if let Some(core) = args.pin_core {
         crate::engine::command::pin(core);
     }
-    let result = actix_web::rt::System::new().block_on(async move {
-        let options = ServeOptions::from_args(&args)?;
-        let backend = args.backend.unwrap_or(Backend::Sled);
-        match backend {
-            Backend::Sled => {
-                let sled = SledServer {
-                    data_dir: args.data_dir.clone(),
-                    durability: args.durability.into(),
-                    cache_bytes: args.sled_cache_mib.map(|mib| mib * 1024 * 1024),
-                };
-                serve(&sled, options).await
-            }
-            Backend::Memory => serve(&MemoryServer, options).await,
-            Backend::Cookie => serve(&CookieHarness, options).await,
-            // Without a URL, a server of its own, started here and stopped with it.
-            #[cfg(feature = "server-backends")]
-            Backend::Redis => {
-                let redis = match &args.redis_url {
-                    Some(url) => RedisHarness::connect(url.clone()),
-                    None => RedisHarness::start()?,
-                };
-                serve(&redis, options).await
-            }
-            #[cfg(feature = "server-backends")]
-            Backend::Postgres => {
-                let postgres = match &args.postgres_url {
-                    Some(url) => PostgresHarness::connect(url.clone()),
-                    None => PostgresHarness::start()?,
-                };
-                serve(&postgres, options).await
-            }
-            #[cfg(not(feature = "server-backends"))]
-            Backend::Redis | Backend::Postgres => anyhow::bail!(
-                "this build has no {} backend (session-store-loadgen's feature `server-backends`)",
-                backend.name()
-            ),
-        }
-    });
+    let result = ServeOptions::from_args(&args).and_then(|options| serve_backend(&args, options));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -110,66 +149,61 @@ pub fn serve_main(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// `SledSessionStore` opened from a directory (a temp dir if none is given), with its
-/// background sweeper, on the system clock.
-pub struct SledServer {
-    pub data_dir: Option<PathBuf>,
-    pub durability: Durability,
-    /// The record cache's size (default: the store's).
-    pub cache_bytes: Option<u64>,
-}
-
-impl Harness for SledServer {
-    type Store = SledSessionStore;
-
-    fn name(&self) -> String {
-        "sled".to_owned()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            ttl_resolution: Duration::from_millis(1),
-            ..Capabilities::default()
-        }
-    }
-
-    async fn fresh(&self) -> anyhow::Result<Subject<SledSessionStore>> {
-        let (path, temp) = match &self.data_dir {
-            Some(path) => (path.clone(), None),
-            None => {
-                let dir = tempfile::Builder::new().prefix("loadgen-sled-").tempdir()?;
-                (dir.path().to_owned(), Some(dir))
-            }
-        };
-        let mut builder = SledSessionStore::builder_at(&path)?.durability(self.durability);
-        if let Some(bytes) = self.cache_bytes {
-            builder = builder.cache_bytes(bytes);
-        }
-        let store = builder.build()?;
-        let sweeper = store.spawn_sweeper(Duration::from_secs(1));
-        // The sweeper stops, then the store flushes, then the temp dir goes.
-        Ok(Subject::new(store).with_guard((sweeper, temp)))
-    }
-}
-
-/// The in-memory reference map on the system clock.
-pub struct MemoryServer;
-
-impl Harness for MemoryServer {
-    type Store = MemoryStore;
-
-    fn name(&self) -> String {
-        "memory".to_owned()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            ttl_resolution: Duration::from_millis(1),
-            ..Capabilities::default()
-        }
-    }
-
-    async fn fresh(&self) -> anyhow::Result<Subject<MemoryStore>> {
-        Ok(Subject::new(MemoryStore::with_system_clock()))
+fn serve_backend(args: &ServeArgs, options: ServeOptions) -> anyhow::Result<()> {
+    let backend = args.backend.unwrap_or(Backend::Sled);
+    let sled = || SledServer {
+        data_dir: args.data_dir.clone(),
+        durability: args.durability.into(),
+        cache_bytes: args.sled_cache_mib.map(|mib| mib * 1024 * 1024),
+    };
+    // Without a URL, a database server of its own, started here and stopped with it.
+    match backend {
+        Backend::Sled => serve(|| Ok(sled()), options),
+        Backend::Memory => serve(|| Ok(MemoryServer), options),
+        Backend::Cookie => serve(|| Ok(CookieHarness), options),
+        Backend::TowerSled => serve(|| Ok(sled().tower()), options),
+        Backend::TowerMemory => serve(|| Ok(TowerMemoryHarness), options),
+        #[cfg(feature = "server-backends")]
+        Backend::Redis => serve(
+            || {
+                Ok(match &args.redis_url {
+                    Some(url) => RedisHarness::connect(url.clone()),
+                    None => RedisHarness::start()?,
+                })
+            },
+            options,
+        ),
+        #[cfg(feature = "server-backends")]
+        Backend::Postgres => serve(
+            || {
+                Ok(match &args.postgres_url {
+                    Some(url) => PostgresHarness::connect(url.clone()),
+                    None => PostgresHarness::start()?,
+                })
+            },
+            options,
+        ),
+        #[cfg(feature = "server-backends")]
+        Backend::TowerPostgres => serve(
+            || {
+                Ok(match &args.postgres_url {
+                    Some(url) => TowerPostgresHarness::connect(url.clone()),
+                    None => TowerPostgresHarness::start()?,
+                })
+            },
+            options,
+        ),
+        #[cfg(feature = "tower-backends")]
+        Backend::TowerMoka => serve(|| Ok(TowerMokaHarness::with_capacity(None)), options),
+        #[cfg(feature = "tower-backends")]
+        Backend::TowerSqlite => serve(|| Ok(TowerSqliteHarness), options),
+        #[cfg(feature = "tower-backends")]
+        Backend::TowerSledSeed => serve(|| Ok(TowerSledSeedHarness), options),
+        #[allow(unreachable_patterns)]
+        other => anyhow::bail!(
+            "this build has no {} backend (session-store-loadgen's feature `{}`)",
+            other.name(),
+            other.feature()
+        ),
     }
 }

@@ -1,5 +1,7 @@
-//! The example server: a counter in a session, behind actix-session's middleware, over any
-//! `SessionStore` a [`session_store_conformance::Harness`] makes.
+//! The example server: a counter in a session, over any store a
+//! [`session_store_conformance::Harness`] makes: an actix-session store behind actix-session's
+//! middleware on actix-web, a tower-sessions store behind `SessionManagerLayer` on axum
+//! ([`front`]), with the same endpoints and answers.
 //!
 //! | request | does | answers |
 //! |---|---|---|
@@ -14,19 +16,23 @@
 //! would refuse to send a `Secure` cookie back. Behind TLS, keep actix-session's default.
 //!
 //! [`serve`] makes one fresh store with the harness and gives each actix worker its own handle
-//! on it, as an application's `HttpServer` factory does; when the server stops, the store is
-//! torn down. It prints one line on stdout, `listening on ADDR invalidates=BOOL store=NAME`,
+//! on it, as an application's `HttpServer` factory does (axum: one layer over one handle,
+//! shared by the runtime's workers); when the server stops, the store is torn down. It prints one line on stdout, `listening on ADDR invalidates=BOOL store=NAME`,
 //! which the load generator reads when it starts the server as a child process ([`child`]).
 
-mod app;
+mod actix_app;
 pub mod builtin;
 pub mod child;
 pub mod cookies;
+mod embedded;
+mod front;
+mod tower_app;
+
+pub use self::front::{FrontServer, Served};
 
 use std::process::ExitCode;
 
-use actix_session::storage::SessionStore;
-use actix_web::{cookie::Key, HttpServer};
+use actix_web::cookie::Key;
 use session_store_conformance::Harness;
 
 use self::cookies::Security;
@@ -65,43 +71,23 @@ impl ServeOptions {
     }
 }
 
-/// Serves a fresh store of `harness` until the server is stopped (SIGTERM, SIGINT), then tears
-/// the store down.
-pub async fn serve<H: Harness>(harness: &H, options: ServeOptions) -> anyhow::Result<()>
+/// Serves a fresh store of the harness `open` makes until the server is stopped (SIGTERM,
+/// SIGINT), then tears the store down. Blocks.
+pub fn serve<H: Harness>(
+    open: impl FnOnce() -> anyhow::Result<H>,
+    options: ServeOptions,
+) -> anyhow::Result<()>
 where
-    H::Store: SessionStore,
+    H::Store: Served,
 {
-    let subject = harness.fresh().await?;
-    let handle = subject.handles();
-    let ServeOptions {
-        addr,
-        workers,
-        key,
-        security,
-    } = options;
-    let server = HttpServer::new(move || app::app(handle(), key.clone(), security))
-        .workers(workers)
-        .bind(&addr)?;
-    let bound = server
-        .addrs()
-        .first()
-        .map_or_else(|| addr.clone(), ToString::to_string);
-    println!(
-        "listening on {bound} invalidates={} store={}",
-        harness.capabilities().invalidates,
-        harness.name()
-    );
-    let served = server.run().await;
-    let torn_down = subject.tear_down().await;
-    served?;
-    torn_down
+    H::Store::serve(open, options)
 }
 
 /// `serve` of a binary of one's own: a built-in backend when `--backend` names one (for
 /// `--compare`), else the harness's store: pins the process if asked, opens the harness, serves.
 pub fn serve_main<H: Harness>(args: ServeArgs, open: impl FnOnce() -> anyhow::Result<H>) -> ExitCode
 where
-    H::Store: SessionStore,
+    H::Store: Served,
 {
     if args.backend.is_some() {
         return builtin::serve_main(args);
@@ -109,10 +95,7 @@ where
     if let Some(core) = args.pin_core {
         crate::engine::command::pin(core);
     }
-    let result = actix_web::rt::System::new().block_on(async move {
-        let harness = open()?;
-        serve(&harness, ServeOptions::from_args(&args)?).await
-    });
+    let result = ServeOptions::from_args(&args).and_then(|options| serve(open, options));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -57,7 +57,7 @@ fn main() {
         certify(|| Cookie09Harness, &[]),
         certify(|| TowerMemoryHarness, &[]),
         certify(SledTowerHarness::new, &[]),
-        certify(|| TowerMokaHarness, MOKA_KNOWN_FINDINGS),
+        certify(TowerMokaHarness::default, MOKA_KNOWN_FINDINGS),
         certify(|| TowerSqliteHarness, TOWER_SQLITE_KNOWN_FINDINGS),
         certify(|| TowerSledSeedHarness, SLED_SEED_KNOWN_FINDINGS),
     ];

@@ -1,4 +1,4 @@
-//! The example server's routes and handlers.
+//! The example server's routes and handlers on actix-web, behind actix-session's middleware.
 
 use actix_session::{storage::SessionStore, Session, SessionMiddleware};
 use actix_web::{cookie::Key, web, App, HttpResponse};
