@@ -1,7 +1,8 @@
-//! `cargo bench`: every store this project measures, through the generic groups (the sled
-//! store, the in-memory map, actix-session's cookie and Redis stores, and the published
-//! PostgreSQL store, Redis and PostgreSQL on servers started here on free loopback ports), then
-//! sled's own group. `BENCH_MAX_N=10000` caps N for a quick run, `BENCH_STORES=sled,sled-only`
+//! `cargo bench`: every store this project measures, through the generic groups (actix-session:
+//! the sled store, the in-memory map, actix-session's cookie and Redis stores, and the published
+//! PostgreSQL store; tower-sessions: the sled store's tower front, tower-sessions' MemoryStore,
+//! and the published moka, sqlx (SQLite, PostgreSQL) and sled stores; Redis and PostgreSQL on
+//! servers started here on free loopback ports), then sled's own group. `BENCH_MAX_N=10000` caps N for a quick run, `BENCH_STORES=sled,sled-only`
 //! runs only those groups; `cargo bench -p benches -- --test` runs every benchmark once (the CI
 //! smoke). `cargo run -p benches --bin report` then
 //! writes `results/bench.md`, `.json` and `.svg`.
@@ -12,23 +13,31 @@ use benches::{
     fixtures::session_counts,
     generic::{bench_store, Options},
     output::Extra,
-    sled_only, tower_sweep,
+    sled_only,
+    store_ops::Benched,
+    tower_sweep,
 };
 use criterion::Criterion;
 use session_store_conformance::{
     fixtures::required,
-    stores::{CookieHarness, PostgresHarness, RedisHarness},
+    stores::{
+        CookieHarness, PostgresHarness, RedisHarness, TowerMemoryHarness, TowerMokaHarness,
+        TowerPostgresHarness, TowerSledSeedHarness, TowerSqliteHarness,
+    },
     Harness, MemoryHarness,
 };
-use testbed::certified::SledHarness;
+use testbed::certified::{SledHarness, SledTowerHarness};
 
 /// Loading a store over the network with a million sessions takes minutes, and its cost per
 /// operation is the round trip, which does not depend on N.
 const NETWORK_MAX_N: usize = 100_000;
+/// tower-sessions-sqlx-store on SQLite writes a transaction per save: filling it is slow, and
+/// its cost per operation is the file's, which hardly depends on N at this size.
+const SQLITE_MAX_N: usize = 10_000;
 
 fn measure<H: Harness>(c: &mut Criterion, extra: &mut Extra, harness: &H, label: &str, max: usize)
 where
-    H::Store: actix_session::storage::SessionStore,
+    H::Store: Benched,
 {
     if !wanted(label) {
         return;
@@ -70,6 +79,44 @@ fn main() {
         match PostgresHarness::start() {
             Ok(postgres) => measure(c, &mut extra, &postgres, "postgres", NETWORK_MAX_N),
             Err(why) => skip(&mut extra, "postgres", why),
+        }
+    }
+    // tower-sessions: the same groups through the other ecosystem's trait.
+    measure(
+        c,
+        &mut extra,
+        &SledTowerHarness::new(),
+        "tower-sled",
+        usize::MAX,
+    );
+    measure(
+        c,
+        &mut extra,
+        &TowerMemoryHarness,
+        "tower-memory",
+        usize::MAX,
+    );
+    // Unbounded: a benchmark of what the store costs, not of its evictions (finding K1).
+    let moka = TowerMokaHarness::with_capacity(None);
+    measure(c, &mut extra, &moka, "tower-moka", usize::MAX);
+    measure(
+        c,
+        &mut extra,
+        &TowerSledSeedHarness,
+        "tower-sled-seed",
+        usize::MAX,
+    );
+    measure(
+        c,
+        &mut extra,
+        &TowerSqliteHarness,
+        "tower-sqlite",
+        SQLITE_MAX_N,
+    );
+    if wanted("tower-postgres") {
+        match TowerPostgresHarness::start() {
+            Ok(postgres) => measure(c, &mut extra, &postgres, "tower-postgres", NETWORK_MAX_N),
+            Err(why) => skip(&mut extra, "tower-postgres", why),
         }
     }
     if wanted("sled-only") {

@@ -80,8 +80,14 @@ impl<S> Tower<S> {
         &self.store
     }
 
+    /// The store's time now: the harness's clock (`with_clock`), else the real one. An
+    /// expiry date of `now() + ttl` is what `Session` would write at this moment.
+    pub fn now(&self) -> OffsetDateTime {
+        (self.now)()
+    }
+
     fn expiry(&self, ttl: Ttl) -> OffsetDateTime {
-        (self.now)().saturating_add(ttl)
+        self.now().saturating_add(ttl)
     }
 }
 
