@@ -15,7 +15,7 @@ use session_store_conformance::stores::{
     TowerMokaHarness, TowerSledSeedHarness, TowerSqliteHarness,
 };
 
-pub use super::embedded::{MemoryServer, SledServer};
+pub use super::embedded::{MemoryServer, SledServer, SledTowerServer};
 use super::{serve, ServeOptions};
 use crate::cli::ServeArgs;
 

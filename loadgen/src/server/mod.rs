@@ -1,7 +1,7 @@
 //! The example server: a counter in a session, over any store a
 //! [`session_store_conformance::Harness`] makes: an actix-session store behind actix-session's
 //! middleware on actix-web, a tower-sessions store behind `SessionManagerLayer` on axum
-//! ([`front`]), with the same endpoints and answers.
+//! (`front.rs`), with the same endpoints and answers.
 //!
 //! | request | does | answers |
 //! |---|---|---|
