@@ -49,8 +49,15 @@ const BAD: &[(&[&str], &str)] = &[
     (&["--mix", "read=50"], "the mix adds up to 50%"),
     (
         &["--backend", "own"],
-        "[possible values: sled, memory, cookie, redis, postgres]",
+        "[possible values: sled, memory, cookie, redis, postgres, tower-sled, tower-memory, \
+         tower-moka, tower-sqlite, tower-postgres, tower-sled-seed]",
     ),
+    (
+        &["--compare", "--ecosystem", "rust"],
+        "[possible values: actix, tower, both]",
+    ),
+    (&["--compare", "--repeat", "0"], "'--repeat <REPEAT>'"),
+    (&["--compare", "--repeat", "101"], "'--repeat <REPEAT>'"),
     (
         &["--compare", "--backends", "own"],
         "`own` names the store of a binary of one's own",

@@ -170,6 +170,11 @@ pub struct CompareArgs {
     /// a binary's own store).
     #[arg(long, value_enum, requires = "compare", conflicts_with = "backends")]
     pub ecosystem: Option<EcosystemChoice>,
+    /// Run the comparison this many rounds in one sitting, the backends' order reversed every
+    /// other round, and report each ratio as the median of its rounds with their spread (a
+    /// ratio whose spread exceeds its distance to the target is undecided).
+    #[arg(long, default_value_t = 1, requires = "compare", value_parser = checks::count(1u64, 100))]
+    pub repeat: u64,
 }
 
 /// The built-in `loadgen`'s run.

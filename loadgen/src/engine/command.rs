@@ -309,36 +309,52 @@ async fn execute(job: &Job) -> anyhow::Result<Closing> {
     let mut skipped = Vec::new();
     let mut required_missing = Vec::new();
     let mut written = Vec::new();
-    for store in stores {
-        let spec = match databases.spec(job, store) {
-            Ok(spec) => spec,
-            Err(why) => {
-                // A missing server skips its backend, unless CONFORMANCE_REQUIRE names it (CI).
-                if fixtures::required(&store.to_string()) {
-                    required_missing.push(store.to_string());
-                }
-                skipped.push(format!("{store} ({why})"));
-                continue;
-            }
+    let rounds = job.compare.repeat as usize;
+    'rounds: for round in 0..rounds {
+        // Every other round in reverse, so that no backend always runs first or last.
+        let order: Vec<Choice> = if round.is_multiple_of(2) {
+            stores.clone()
+        } else {
+            stores.iter().rev().copied().collect()
         };
-        let report = run::run_one(args, &Plan::Child(spec)).await?;
-        written.push(write_run(&report, &results)?);
-        eprintln!(
-            "{}: {:.0} req/s, {} errors, {} violations, {} of {} sessions verified",
-            report.label(),
-            report.throughput_rps,
-            report.total_errors,
-            report.total_violations,
-            report.distinct_sessions,
-            report.sessions
-        );
-        let stop = report.outcome != Outcome::Completed;
-        runs.push(report);
-        if stop {
-            break;
+        if rounds > 1 {
+            eprintln!("round {} of {rounds}", round + 1);
+        }
+        for store in order {
+            let spec = match databases.spec(job, store) {
+                Ok(spec) => spec,
+                Err(why) => {
+                    // A missing server skips its backend, unless CONFORMANCE_REQUIRE names it (CI).
+                    if fixtures::required(&store.to_string()) {
+                        required_missing.push(store.to_string());
+                    }
+                    skipped.push(format!("{store} ({why})"));
+                    continue;
+                }
+            };
+            let report = run::run_one(args, &Plan::Child(spec)).await?;
+            written.push(write_run(&report, &results)?);
+            eprintln!(
+                "{}: {:.0} req/s, {} errors, {} violations, {} of {} sessions verified",
+                report.label(),
+                report.throughput_rps,
+                report.total_errors,
+                report.total_violations,
+                report.distinct_sessions,
+                report.sessions
+            );
+            let stop = report.outcome != Outcome::Completed;
+            runs.push(report);
+            if stop {
+                break 'rounds;
+            }
         }
     }
-    let comparison = Comparison::new(runs, skipped);
+    skipped.sort();
+    skipped.dedup();
+    required_missing.sort();
+    required_missing.dedup();
+    let comparison = Comparison::new(runs, skipped, rounds);
     let svg = results.join("compare.svg");
     report::plot::comparison(&comparison, &svg)?;
     let markdown = comparison.markdown("compare.svg");

@@ -14,25 +14,50 @@ pub struct Comparison {
     pub ratios: Vec<Ratio>,
     /// Backends not run, and why.
     pub skipped: Vec<String>,
+    /// Rounds of the comparison (`--repeat`); each ratio is the median of its rounds.
+    #[serde(default = "one")]
+    pub rounds: usize,
 }
 
-fn throughput(runs: &[RunReport], backend: &str) -> Option<f64> {
-    runs.iter()
-        .find(|r| r.backend == backend)
-        .map(|r| r.throughput_rps)
+fn one() -> usize {
+    1
 }
+
+/// A backend's figure in each round it ran, in order.
+fn per_round(runs: &[RunReport], backend: &str, figure: impl Fn(&RunReport) -> f64) -> Vec<f64> {
+    runs.iter()
+        .filter(|r| r.backend == backend)
+        .map(figure)
+        .collect()
+}
+
+/// `numerator / denominator` of two backends' throughputs, round by round.
+type Of<'a> = dyn Fn(&str, &str, &str, &str, Bound) -> Ratio + 'a;
 
 impl Comparison {
-    pub fn new(runs: Vec<RunReport>, skipped: Vec<String>) -> Self {
-        let of = |backend: &str| throughput(&runs, backend);
-        let login = runs
-            .iter()
-            .find(|r| r.backend == "sled")
-            .map(|r| r.login_rate);
+    pub fn new(runs: Vec<RunReport>, skipped: Vec<String>, rounds: usize) -> Self {
+        let of = |id: &str, description: &str, numerator: &str, denominator: &str, bound| {
+            Ratio::of_rounds(
+                id,
+                description,
+                &per_round(&runs, numerator, |r| r.throughput_rps),
+                &per_round(&runs, denominator, |r| r.throughput_rps),
+                bound,
+            )
+        };
+        let logins = per_round(&runs, "sled", |r| r.login_rate);
+        let login = Ratio::of_rounds(
+            "P8",
+            "login phase, sled backend (sessions/s)",
+            &logins,
+            &vec![1.0; logins.len()],
+            Bound::AtLeast(20_000.0),
+        );
         let ran = |backend: &str| runs.iter().any(|r| r.backend == backend);
         let mut ratios = Vec::new();
         if ran("sled") {
-            ratios.extend(Self::actix_ratios(&of, login));
+            ratios.extend(Self::actix_ratios(&of));
+            ratios.push(login);
         }
         if ran("tower-sled") {
             ratios.extend(Self::tower_ratios(&of));
@@ -41,38 +66,33 @@ impl Comparison {
             runs,
             ratios,
             skipped,
+            rounds,
         }
     }
 
     /// The sled store against actix-session's other backends.
-    fn actix_ratios(of: &impl Fn(&str) -> Option<f64>, login: Option<f64>) -> Vec<Ratio> {
+    fn actix_ratios(of: &Of<'_>) -> Vec<Ratio> {
         vec![
-            Ratio::of(
+            of(
                 "S1",
                 "sled / memory throughput (the in-memory map is the ceiling of a server-side store)",
-                of("sled"),
-                of("memory"),
+                "sled",
+                "memory",
                 Bound::AtLeast(0.8),
             ),
-            Ratio::of(
+            of(
                 "P5",
                 "sled / cookie throughput",
-                of("sled"),
-                of("cookie"),
+                "sled",
+                "cookie",
                 Bound::AtLeast(0.75),
             ),
-            Ratio::of(
+            of(
                 "P6",
                 "sled / redis throughput",
-                of("sled"),
-                of("redis"),
+                "sled",
+                "redis",
                 Bound::AtLeast(1.5),
-            ),
-            Ratio::new(
-                "P8",
-                "login phase, sled backend (sessions/s)",
-                login,
-                Bound::AtLeast(20_000.0),
             ),
         ]
     }
@@ -80,27 +100,27 @@ impl Comparison {
     /// The sled store's tower front against tower-sessions' other backends: the S1 target
     /// through the other middleware, and the published sled store, which the store must not
     /// trail for what it adds (the expiry check, the index, crash-safe order).
-    fn tower_ratios(of: &impl Fn(&str) -> Option<f64>) -> Vec<Ratio> {
+    fn tower_ratios(of: &Of<'_>) -> Vec<Ratio> {
         vec![
-            Ratio::of(
+            of(
                 "S1t",
                 "tower-sled / tower-memory throughput (tower-sessions' MemoryStore is the ceiling)",
-                of("tower-sled"),
-                of("tower-memory"),
+                "tower-sled",
+                "tower-memory",
                 Bound::AtLeast(0.8),
             ),
-            Ratio::of(
+            of(
                 "P6t",
                 "tower-sled / tower-sled-seed throughput (the published tower-sessions-sled-store)",
-                of("tower-sled"),
-                of("tower-sled-seed"),
+                "tower-sled",
+                "tower-sled-seed",
                 Bound::AtLeast(1.0),
             ),
-            Ratio::of(
+            of(
                 "P7t",
                 "tower-sled / tower-sqlite throughput (the other embedded store)",
-                of("tower-sled"),
-                of("tower-sqlite"),
+                "tower-sled",
+                "tower-sqlite",
                 Bound::AtLeast(1.0),
             ),
         ]
@@ -123,7 +143,17 @@ impl Comparison {
                 first.warmup_s
             );
         }
+        if self.rounds > 1 {
+            let _ = writeln!(
+                md,
+                "{} rounds in one sitting, the backends' order reversed every other round; each \
+                 ratio is the median of its rounds, with their lowest and highest value, and is \
+                 undecided where that spread exceeds its distance to the target.\n",
+                self.rounds
+            );
+        }
         let mut table = Table::new([
+            "round",
             "store",
             "throughput (req/s)",
             "p50 (µs)",
@@ -136,11 +166,15 @@ impl Comparison {
             "server peak RSS (MB)",
             "client CPU (s)",
         ]);
+        let mut seen = std::collections::HashMap::new();
         for r in &self.runs {
+            let round = seen.entry(r.backend.clone()).or_insert(0usize);
+            *round += 1;
             let (p50, p99, p999) = r.latency_us.as_ref().map_or((0, 0, 0), |l| {
                 (l.corrected.p50, l.corrected.p99, l.corrected.p999)
             });
             table.row([
+                round.to_string(),
                 r.label().to_owned(),
                 format!("{:.0}", r.throughput_rps),
                 p50.to_string(),
