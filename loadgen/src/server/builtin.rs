@@ -156,7 +156,6 @@ fn serve_backend(args: &ServeArgs, options: ServeOptions) -> anyhow::Result<()> 
         durability: args.durability.into(),
         cache_bytes: args.sled_cache_mib.map(|mib| mib * 1024 * 1024),
     };
-    // Without a URL, a database server of its own, started here and stopped with it.
     match backend {
         Backend::Sled => serve(|| Ok(sled()), options),
         Backend::Memory => serve(|| Ok(MemoryServer), options),
@@ -165,31 +164,25 @@ fn serve_backend(args: &ServeArgs, options: ServeOptions) -> anyhow::Result<()> 
         Backend::TowerMemory => serve(|| Ok(TowerMemoryHarness), options),
         #[cfg(feature = "server-backends")]
         Backend::Redis => serve(
-            || {
-                Ok(match &args.redis_url {
-                    Some(url) => RedisHarness::connect(url.clone()),
-                    None => RedisHarness::start()?,
-                })
-            },
+            || at_or_start(&args.redis_url, RedisHarness::connect, RedisHarness::start),
             options,
         ),
         #[cfg(feature = "server-backends")]
         Backend::Postgres => serve(
             || {
-                Ok(match &args.postgres_url {
-                    Some(url) => PostgresHarness::connect(url.clone()),
-                    None => PostgresHarness::start()?,
-                })
+                at_or_start(
+                    &args.postgres_url,
+                    PostgresHarness::connect,
+                    PostgresHarness::start,
+                )
             },
             options,
         ),
         #[cfg(feature = "server-backends")]
         Backend::TowerPostgres => serve(
             || {
-                Ok(match &args.postgres_url {
-                    Some(url) => TowerPostgresHarness::connect(url.clone()),
-                    None => TowerPostgresHarness::start()?,
-                })
+                let (connect, start) = (TowerPostgresHarness::connect, TowerPostgresHarness::start);
+                at_or_start(&args.postgres_url, connect, start)
             },
             options,
         ),
@@ -206,4 +199,18 @@ fn serve_backend(args: &ServeArgs, options: ServeOptions) -> anyhow::Result<()> 
             other.feature()
         ),
     }
+}
+
+/// The harness on the server at `url`; without a URL, on a server of its own, started here and
+/// stopped with it.
+#[cfg(feature = "server-backends")]
+fn at_or_start<H>(
+    url: &Option<String>,
+    connect: fn(String) -> H,
+    start: fn() -> Result<H, session_store_conformance::fixtures::Unavailable>,
+) -> anyhow::Result<H> {
+    Ok(match url {
+        Some(url) => connect(url.clone()),
+        None => start()?,
+    })
 }
