@@ -283,6 +283,26 @@ impl SledSessionStore {
         })
     }
 
+    /// The first half of writing a fresh record: files `key` in the index under
+    /// `expires_at_ms` and encodes the record to write next (the write order of [`insert_new`]).
+    /// Returns the index entry and the record.
+    ///
+    /// [`insert_new`]: Self::insert_new
+    pub(crate) fn file_fresh(
+        inner: &Trees,
+        key: &[u8],
+        state: &[u8],
+        expires_at_ms: u64,
+    ) -> Result<(Vec<u8>, sled::IVec), Error> {
+        let entry = index::entry_key(expires_at_ms, key);
+        inner.index.insert(&entry, &[])?;
+        let header = Header {
+            expires_at_ms,
+            indexed_at_ms: expires_at_ms,
+        };
+        Ok((entry, sled::IVec::from(record::encode(header, state))))
+    }
+
     /// Stores a new session under `key` if no record holds it (live, expired or undecodable):
     /// `Ok(true)` if it did, `Ok(false)` if the key is taken.
     ///
@@ -298,13 +318,7 @@ impl SledSessionStore {
     ) -> Result<bool, Error> {
         let saved = self.under_lock(key, || {
             let expires_at_ms = expiry.at(self.now_ms());
-            let entry = index::entry_key(expires_at_ms, key);
-            inner.index.insert(&entry, &[])?;
-            let header = Header {
-                expires_at_ms,
-                indexed_at_ms: expires_at_ms,
-            };
-            let fresh = sled::IVec::from(record::encode(header, state));
+            let (entry, fresh) = Self::file_fresh(inner, key, state, expires_at_ms)?;
             let swapped = inner
                 .data
                 .compare_and_swap(key, None::<&[u8]>, Some(fresh.clone()))?;

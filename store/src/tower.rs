@@ -29,7 +29,7 @@ use tower_sessions_core::{
 use crate::{
     handles::Trees,
     index,
-    record::{self, decode_header, Header, SessionState},
+    record::{decode_header, SessionState},
     store::{Expiry, Rewrite, MAX_KEY_ATTEMPTS},
     Error, SledSessionStore,
 };
@@ -91,13 +91,7 @@ impl SledSessionStore {
             if old.is_some_and(|h| !h.is_expired(self.now_ms())) {
                 return Ok(false);
             }
-            let entry = index::entry_key(expires_at_ms, key);
-            inner.index.insert(&entry, &[])?;
-            let header = Header {
-                expires_at_ms,
-                indexed_at_ms: expires_at_ms,
-            };
-            let fresh = sled::IVec::from(record::encode(header, state));
+            let (_, fresh) = Self::file_fresh(inner, key, state, expires_at_ms)?;
             match inner
                 .data
                 .compare_and_swap(key, current.as_ref(), Some(fresh.clone()))?
