@@ -52,12 +52,18 @@ where
     let mut cases = 0;
     for cookies in COOKIES {
         for &kind in lifetimes {
-            let (expiry, expires_in) = match scenario {
-                HttpScenario::Expiry => kind.short(lifetime + offset),
-                _ => kind.long(),
+            let expires_in = match scenario {
+                HttpScenario::Expiry => kind.short(lifetime + offset).1,
+                _ => kind.long().1,
             };
-            let config = Config { cookies, expiry };
             let result = ctx.with_store(async |subject| {
+                // The date is set once the fresh store is ready, just before the servers start:
+                // a store that takes a second to set up must not eat into the session's life.
+                let expiry = match scenario {
+                    HttpScenario::Expiry => kind.short(lifetime + offset).0,
+                    _ => kind.long().0,
+                };
+                let config = Config { cookies, expiry };
                 let handles = subject.handles();
                 let servers = server::start(|| handles().store().clone(), config)
                     .await
@@ -78,7 +84,7 @@ where
             match result {
                 Err(failure) if !ctx.excused(&failure) => {
                     return Outcome::Fail(
-                        failure.at(format_args!("{cookies:?} cookies, expiry {expiry:?}")),
+                        failure.at(format_args!("{cookies:?} cookies, expiry {kind:?}")),
                     )
                 }
                 _ => cases += 1,
@@ -117,18 +123,21 @@ impl Lifetime {
     }
 
     /// For the expiry scenario: `lifetime`, and how long from now until the session ends. A
-    /// date less than a second away gives the cookie `Max-Age=0` (tower-sessions rounds down),
-    /// so a date is set two lifetimes ahead.
+    /// date less than a second away when the login is answered gives the cookie `Max-Age=0`
+    /// (tower-sessions rounds down), so a date is set at least two seconds more ahead: a slow
+    /// store's login (seen once on a loaded machine, with PostgreSQL) must not look like a store
+    /// that set no cookie.
     fn short(self, lifetime: Duration) -> (Option<Expiry>, Duration) {
         let as_time = |d: Duration| time::Duration::try_from(d).unwrap_or(time::Duration::MAX);
+        let date_ahead = lifetime + lifetime.max(Duration::from_secs(2));
         match self {
             Lifetime::SessionEnd => (None, lifetime),
             Lifetime::Inactivity => (Some(Expiry::OnInactivity(as_time(lifetime))), lifetime),
             Lifetime::AtDate => (
                 Some(Expiry::AtDateTime(
-                    time::OffsetDateTime::now_utc() + as_time(2 * lifetime),
+                    time::OffsetDateTime::now_utc() + as_time(date_ahead),
                 )),
-                2 * lifetime,
+                date_ahead,
             ),
         }
     }
