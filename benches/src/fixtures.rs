@@ -11,17 +11,26 @@ pub type State = HashMap<String, String>;
 /// The TTL of live sessions.
 pub const DAY: Ttl = Ttl::days(1);
 
-/// The numbers of live sessions benchmarked, capped by `BENCH_MAX_N` for a quick run.
+/// The numbers of live sessions benchmarked, capped by `BENCH_MAX_N` for a quick run. Only the
+/// sled store and the in-memory map go past [`PEER_MAX_N`].
 pub fn session_counts() -> Vec<usize> {
     let cap = std::env::var("BENCH_MAX_N")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
-    [1_000, 10_000, 100_000, 1_000_000]
+    [1_000, 10_000, 100_000, 1_000_000, 10_000_000]
         .into_iter()
         .filter(|&n| n <= cap)
         .collect()
 }
+
+/// The largest N for every store but the sled store and the in-memory map (and for the designs
+/// whose sweep reads every record): their growth to 1,000,000 is already plain, and filling
+/// them with ten million sessions would take most of a run.
+pub const PEER_MAX_N: usize = 1_000_000;
+
+/// From this N on, the sweep is also measured with 100,000 expired sessions.
+pub const LARGE_SWEEP_FROM_N: usize = 1_000_000;
 
 /// A realistic state: a handful of JSON values, about 230 bytes of keys and values.
 pub fn realistic_state(i: u64) -> State {
@@ -86,4 +95,20 @@ pub fn raw_key(i: u64) -> [u8; 64] {
 /// Runs a store future to completion on this thread.
 pub fn run<F: std::future::Future>(future: F) -> F::Output {
     futures_executor::block_on(future)
+}
+
+/// Bytes a directory takes on disk: its files' allocated blocks, recursively.
+pub fn dir_bytes(path: &std::path::Path) -> anyhow::Result<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            dir_bytes(&entry.path())?
+        } else {
+            meta.blocks() * 512
+        };
+    }
+    Ok(total)
 }

@@ -1,8 +1,9 @@
 //! Criterion benchmarks of any session store of either ecosystem (an actix-session
 //! `SessionStore`, a tower-sessions one in the suite's `Tower`), given the same [`Harness`] the
 //! conformance suite takes: load (live, missing, expired), save, update, update_ttl (actix-session
-//! only) and delete with N live sessions, concurrent saves from 1, 2 and 4 threads, and the sweep of 1,000 expired sessions
-//! where the harness gives one and a clock the bench can move.
+//! only) and delete with N live sessions, concurrent saves from 1, 2 and 4 threads, and the sweep
+//! of 1,000 expired sessions (and of 100,000 from N = 1,000,000 on) where the harness gives one
+//! and a clock the bench can move.
 //!
 //! ```ignore
 //! let harness = MyHarness::new();
@@ -24,7 +25,7 @@ use futures_util::{stream, StreamExt as _};
 use session_store_conformance::{Harness, Subject};
 
 use crate::{
-    fixtures::{mix, session_counts, DAY},
+    fixtures::{mix, session_counts, DAY, LARGE_SWEEP_FROM_N},
     store_ops::{Benched, Ops},
 };
 
@@ -278,7 +279,10 @@ impl Bench<'_> {
         let controlled = harness.capabilities().clock.is_controlled();
         if let (true, Some(sweep)) = (controlled, filled.subject.sweep()) {
             runtime.block_on(sweep).expect("sweeping the expired set");
-            self.sweep(harness, &filled.subject);
+            self.sweep(harness, &filled.subject, 1_000);
+            if self.n >= LARGE_SWEEP_FROM_N {
+                self.sweep(harness, &filled.subject, 100_000);
+            }
         }
         // Adds a session per call: last.
         self.one(
@@ -288,22 +292,22 @@ impl Bench<'_> {
         );
     }
 
-    /// The sweep of 1,000 expired sessions among N live; each sweep's expired set is made
-    /// beforehand, untimed.
-    fn sweep<H: Harness>(&mut self, harness: &H, subject: &Subject<H::Store>)
+    /// The sweep of `expired` expired sessions among N live (group `sweep_{expired}`); each
+    /// sweep's expired set is made beforehand, untimed.
+    fn sweep<H: Harness>(&mut self, harness: &H, subject: &Subject<H::Store>, expired: usize)
     where
         H::Store: Benched,
     {
         let id = self.id();
         let runtime = self.runtime;
-        let mut g = self.c.benchmark_group("sweep_1000");
+        let mut g = self.c.benchmark_group(format!("sweep_{expired}"));
         g.sample_size(10);
         g.bench_function(id, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     runtime
-                        .block_on(expire(harness, &subject.store, 1_000))
+                        .block_on(expire(harness, &subject.store, expired))
                         .expect("expiring sessions");
                     // A harness's sweep may do its work when called, not when awaited.
                     let started = Instant::now();
@@ -311,7 +315,10 @@ impl Bench<'_> {
                     let removed = runtime.block_on(sweep).expect("sweep");
                     total += started.elapsed();
                     if let Some(removed) = removed {
-                        assert_eq!(removed, 1_000, "the sweep must remove exactly the expired");
+                        assert_eq!(
+                            removed, expired,
+                            "the sweep must remove exactly the expired"
+                        );
                     }
                 }
                 total

@@ -6,6 +6,7 @@
 pub mod estimates;
 pub mod fixtures;
 pub mod generic;
+pub mod growth;
 pub mod output;
 pub mod plot;
 pub mod report;

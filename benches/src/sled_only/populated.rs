@@ -6,7 +6,7 @@ use actix_session_sled::{ManualClock, SledSessionStore};
 use actix_web::cookie::time::Duration as Ttl;
 use tempfile::TempDir;
 
-use crate::fixtures::{realistic_state, run, State, DAY};
+use crate::fixtures::{dir_bytes, realistic_state, run, State, DAY};
 
 /// A sled store on disk in a temp dir holding `n` live sessions.
 pub struct Populated {
@@ -67,19 +67,4 @@ impl Populated {
         self.store.flush()?;
         dir_bytes(self.dir.path())
     }
-}
-
-fn dir_bytes(path: &std::path::Path) -> anyhow::Result<u64> {
-    use std::os::unix::fs::MetadataExt;
-    let mut total = 0;
-    for entry in std::fs::read_dir(path)? {
-        let entry = entry?;
-        let meta = entry.metadata()?;
-        total += if meta.is_dir() {
-            dir_bytes(&entry.path())?
-        } else {
-            meta.blocks() * 512
-        };
-    }
-    Ok(total)
 }

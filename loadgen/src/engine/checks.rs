@@ -68,13 +68,10 @@ pub struct Answer {
     pub cookie: Option<String>,
 }
 
-/// Takes a new cookie value into the session's own buffer: replacing the long-lived string
-/// with a fresh allocation on every `Set-Cookie` fragments the heap, and the client's memory then
-/// grows with the length of the run.
+/// Takes a new cookie value, if the answer set one, into the session.
 pub fn adopt_cookie(s: &mut ClientSession, cookie: Option<String>) {
     if let Some(cookie) = cookie.filter(|c| !c.is_empty()) {
-        s.cookie.clear();
-        s.cookie.push_str(&cookie);
+        s.cookie.set(&cookie);
     }
 }
 
@@ -185,16 +182,14 @@ mod tests {
 
     #[test]
     fn a_new_cookie_replaces_the_old_one_and_no_cookie_keeps_it() {
-        let mut session = ClientSession {
-            user: "u1".to_owned(),
-            cookie: "old".to_owned(),
-            counter: 0,
-        };
+        let mut session = ClientSession::new(1, "old");
         adopt_cookie(&mut session, None);
-        assert_eq!(session.cookie, "old");
+        assert_eq!(session.cookie.text(), "old");
         adopt_cookie(&mut session, Some(String::new()));
-        assert_eq!(session.cookie, "old");
+        assert_eq!(session.cookie.text(), "old");
         adopt_cookie(&mut session, Some("new".to_owned()));
-        assert_eq!(session.cookie, "new");
+        assert_eq!(session.cookie.text(), "new");
+        adopt_cookie(&mut session, Some("longer".to_owned()));
+        assert_eq!(session.cookie.text(), "longer");
     }
 }

@@ -204,9 +204,15 @@ impl Conn {
         intended: std::time::Instant,
     ) -> Result<(), Failed> {
         let answer = self
-            .send(Method::GET, "/counter", Some(&s.cookie), recorder, intended)
+            .send(
+                Method::GET,
+                "/counter",
+                Some(&s.cookie.text()),
+                recorder,
+                intended,
+            )
             .await?;
-        expect_state(&answer, &s.user, s.counter, "read")?;
+        expect_state(&answer, &s.user(), s.counter, "read")?;
         adopt_cookie(s, answer.cookie);
         Ok(())
     }
@@ -222,12 +228,12 @@ impl Conn {
             .send(
                 Method::POST,
                 "/counter",
-                Some(&s.cookie),
+                Some(&s.cookie.text()),
                 recorder,
                 intended,
             )
             .await?;
-        expect_state(&answer, &s.user, s.counter + 1, "increment")?;
+        expect_state(&answer, &s.user(), s.counter + 1, "increment")?;
         s.counter += 1;
         adopt_cookie(s, answer.cookie);
         Ok(())
@@ -241,16 +247,23 @@ impl Conn {
         intended: std::time::Instant,
     ) -> Result<(), Failed> {
         let answer = self
-            .send(Method::POST, "/renew", Some(&s.cookie), recorder, intended)
+            .send(
+                Method::POST,
+                "/renew",
+                Some(&s.cookie.text()),
+                recorder,
+                intended,
+            )
             .await?;
-        expect_state(&answer, &s.user, s.counter, "renew")?;
+        let user = s.user();
+        expect_state(&answer, &user, s.counter, "renew")?;
         let fresh = answer.cookie.ok_or((
             Failure::UnexpectedStatus,
-            format!("renew of {} set no cookie", s.user),
+            format!("renew of {user} set no cookie"),
         ))?;
-        let old = s.cookie.clone();
+        let old = s.cookie.text().into_owned();
         adopt_cookie(s, Some(fresh));
-        self.expect_dead(&old, &s.user, "renewed", recorder).await
+        self.expect_dead(&old, &user, "renewed", recorder).await
     }
 
     /// `POST /logout`, the old cookie must be dead, then `POST /login` as the same user.
@@ -261,7 +274,13 @@ impl Conn {
         intended: std::time::Instant,
     ) -> Result<(), Failed> {
         let answer = self
-            .send(Method::POST, "/logout", Some(&s.cookie), recorder, intended)
+            .send(
+                Method::POST,
+                "/logout",
+                Some(&s.cookie.text()),
+                recorder,
+                intended,
+            )
             .await?;
         if answer.status != StatusCode::OK {
             return Err((
@@ -269,11 +288,12 @@ impl Conn {
                 format!("logout gave {}", answer.status),
             ));
         }
-        let old = s.cookie.clone();
-        self.expect_dead(&old, &s.user, "logged-out", recorder)
+        let user = s.user();
+        let old = s.cookie.text().into_owned();
+        self.expect_dead(&old, &user, "logged-out", recorder)
             .await?;
         let fresh = self
-            .login(&s.user, recorder, std::time::Instant::now())
+            .login(&user, recorder, std::time::Instant::now())
             .await?;
         adopt_cookie(s, Some(fresh));
         s.counter = 0;

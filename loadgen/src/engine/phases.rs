@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 use super::{
     client::Target,
     mix::{Mix, Op},
-    sessions::{share, ClientSession},
+    sessions::{share, share_len, user_name, ClientSession},
     stats::{Recorder, Shared, STOP},
 };
 
@@ -30,19 +30,19 @@ pub async fn login(
         tasks.spawn(async move {
             let mut recorder = Recorder::new(shared);
             let mut conn = target.connect();
-            let mut mine = Vec::new();
+            let mut mine = Vec::with_capacity(share_len(sessions, workers, worker));
             for index in share(sessions, workers, worker) {
-                let user = format!("u{index}");
+                // The command line caps sessions at 10,000,000, so every index fits.
+                let Ok(index) = u32::try_from(index) else {
+                    break;
+                };
+                let user = user_name(index);
                 let mut attempt = conn.login(&user, &mut recorder, Instant::now()).await;
                 if attempt.is_err() {
                     attempt = conn.login(&user, &mut recorder, Instant::now()).await;
                 }
                 match attempt {
-                    Ok(cookie) => mine.push(ClientSession {
-                        user,
-                        cookie,
-                        counter: 0,
-                    }),
+                    Ok(cookie) => mine.push(ClientSession::new(index, &cookie)),
                     Err(failed) => recorder.failure(failed),
                 }
             }
@@ -103,20 +103,27 @@ pub async fn verify(
     shared: &Arc<Shared>,
 ) -> (Vec<Vec<ClientSession>>, Recorder) {
     let mut tasks = JoinSet::new();
-    for (worker, mine) in shares.into_iter().enumerate() {
+    for (worker, mut mine) in shares.into_iter().enumerate() {
         let target = target.clone();
         let shared = shared.clone();
         tasks.spawn(async move {
             let mut recorder = Recorder::new(shared);
             let mut conn = target.connect();
-            let mut good = Vec::new();
-            for mut session in mine {
-                match conn.read(&mut session, &mut recorder, Instant::now()).await {
-                    Ok(()) => good.push(session),
-                    Err(failed) => recorder.failure(failed),
+            // Checked in place, the failures then dropped: a second list would double the
+            // client's memory at the very end of a 10,000,000-session run.
+            let mut intact = Vec::with_capacity(mine.len());
+            for session in &mut mine {
+                match conn.read(session, &mut recorder, Instant::now()).await {
+                    Ok(()) => intact.push(true),
+                    Err(failed) => {
+                        recorder.failure(failed);
+                        intact.push(false);
+                    }
                 }
             }
-            (worker as u64, good, recorder)
+            let mut verdicts = intact.into_iter();
+            mine.retain(|_| verdicts.next().unwrap_or(false));
+            (worker as u64, mine, recorder)
         });
     }
     collect(tasks, shared).await

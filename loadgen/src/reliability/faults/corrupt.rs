@@ -98,7 +98,7 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
     );
     server.stop();
     let mut sessions: Vec<ClientSession> = shares.into_iter().flatten().collect();
-    sessions.sort_by_key(|s| s.user.trim_start_matches('u').parse::<u64>().unwrap_or(0));
+    sessions.sort_by_key(|s| s.index);
 
     // Damage the first three records in the tree.
     let victims: Vec<ClientSession> = sessions.drain(..DAMAGE.len()).collect();
@@ -108,7 +108,7 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
         let tree = db.open_tree(DEFAULT_DATA_TREE)?;
         for (victim, (_, damage)) in victims.iter().zip(DAMAGE) {
             let session_key =
-                cookies::session_key(&victim.cookie, &key, cookies::Security::Private)
+                cookies::session_key(&victim.cookie.text(), &key, cookies::Security::Private)
                     .ok_or_else(|| anyhow::anyhow!("a cookie the server set does not verify"))?;
             let mut record = tree
                 .get(session_key.as_bytes())?
@@ -128,12 +128,12 @@ pub async fn run(work: &Path) -> anyhow::Result<CorruptOutcome> {
     let mut conn = RawConn::new(target.addr());
     let mut outcomes = Vec::new();
     for (victim, (damage, _)) in victims.iter().zip(DAMAGE) {
-        let cookie = vec![format!("{}={}", cookies::NAME, victim.cookie).into_bytes()];
+        let cookie = vec![format!("{}={}", cookies::NAME, victim.cookie.text()).into_bytes()];
         let mut statuses = Vec::new();
         for (method, path) in [
             ("GET", "/counter".to_owned()),
             ("POST", "/counter".to_owned()),
-            ("POST", format!("/login?user={}", victim.user)),
+            ("POST", format!("/login?user={}", victim.user())),
         ] {
             let request = wire::request(method, &path, &cookie);
             statuses.push(conn.exchange(&request).await?.outcome());

@@ -97,17 +97,16 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
 
     // Sessions stored while there is room.
     let mut acknowledged: Vec<ClientSession> = Vec::new();
-    let mut users = (0u64..).map(|n| format!("u{n}"));
-    let mut next_user = move || users.next().unwrap_or_default();
+    let mut indices = 0u32..;
+    let mut next_user = move || {
+        let index = indices.next().unwrap_or(u32::MAX);
+        (index, crate::engine::sessions::user_name(index))
+    };
     for _ in 0..100 {
-        let user = next_user();
+        let (index, user) = next_user();
         let result = conn.login(&user, &mut recorder, Instant::now()).await;
         let cookie = result.map_err(|(_, why)| anyhow::anyhow!("login before filling: {why}"))?;
-        acknowledged.push(ClientSession {
-            user,
-            cookie,
-            counter: 0,
-        });
+        acknowledged.push(ClientSession::new(index, &cookie));
     }
 
     // Take the free space, then log in until a write fails.
@@ -115,14 +114,12 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
     let mut while_full = std::collections::BTreeMap::new();
     let mut first_failure = None;
     for _ in 0..MAX_FILL_LOGINS {
-        let user = next_user();
+        let (index, user) = next_user();
         let result = conn.login(&user, &mut recorder, Instant::now()).await;
         match result {
-            Ok(cookie) if first_failure.is_none() => acknowledged.push(ClientSession {
-                user,
-                cookie,
-                counter: 0,
-            }),
+            Ok(cookie) if first_failure.is_none() => {
+                acknowledged.push(ClientSession::new(index, &cookie))
+            }
             Ok(_) => *while_full.entry("200".to_owned()).or_insert(0) += 1,
             Err((_, why)) => {
                 let status = status_of(&why);
@@ -147,15 +144,11 @@ pub async fn run(work: &Path) -> anyhow::Result<Result<FullDiskOutcome, String>>
     let mut written_after_free = Vec::new();
     while freed.elapsed() < RECOVERY {
         logins_to_recover += 1;
-        let user = next_user();
+        let (index, user) = next_user();
         let result = conn.login(&user, &mut recorder, Instant::now()).await;
         if let Ok(cookie) = result {
             recovered_after_s.get_or_insert(freed.elapsed().as_secs_f64());
-            written_after_free.push(ClientSession {
-                user,
-                cookie,
-                counter: 0,
-            });
+            written_after_free.push(ClientSession::new(index, &cookie));
             if written_after_free.len() >= 100 {
                 break;
             }

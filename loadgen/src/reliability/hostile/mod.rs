@@ -109,8 +109,9 @@ async fn run_mode(
     // Session `u{i}` is index `i`: the check of each answer needs each cookie's owner.
     let mut cookies = vec![String::new(); args.sessions as usize];
     for session in shares.iter().flatten() {
-        let index: usize = session.user.trim_start_matches('u').parse()?;
-        cookies[index] = session.cookie.clone();
+        if let Some(slot) = cookies.get_mut(session.index as usize) {
+            *slot = session.cookie.text().into_owned();
+        }
     }
     let material = Arc::new(Material::new(cookies, key, security)?);
 
