@@ -78,14 +78,14 @@ impl Comparison {
                 "sled / memory throughput (the in-memory map is the ceiling of a server-side store)",
                 "sled",
                 "memory",
-                Bound::AtLeast(0.8),
+                Bound::AtLeast(0.85),
             ),
             of(
                 "P5",
                 "sled / cookie throughput",
                 "sled",
                 "cookie",
-                Bound::AtLeast(0.75),
+                Bound::AtLeast(0.9),
             ),
             of(
                 "P6",
