@@ -113,7 +113,7 @@ const SLED_ONLY: [(&str, &str, &str, &str); 9] = [
 ];
 
 /// The implementation name of a store's rows.
-fn store_row_name(name: &str) -> String {
+pub(crate) fn store_row_name(name: &str) -> String {
     format!("{name} store")
 }
 
