@@ -9,8 +9,8 @@
 //! growth to 10,000,000 sessions of the sled store and the in-memory map):
 //!
 //! ```text
-//! BENCH_STORES=sled,memory,sled-only CRITERION_HOME=target/criterion-growth cargo bench
-//! CRITERION_HOME=target/criterion-growth cargo run -p benches --bin report -- growth
+//! BENCH_STORES=sled,memory,sled-only CRITERION_HOME=$PWD/target/criterion-growth cargo bench
+//! CRITERION_HOME=$PWD/target/criterion-growth cargo run -p benches --bin report -- growth
 //! ```
 
 use std::path::PathBuf;
