@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use reports::Table;
 
-use super::{Report, Row, Throughput};
+use super::{store_row_name, Report, Row, Throughput, FLOORS};
 
 impl Report {
     /// The Markdown report.
@@ -101,10 +101,12 @@ impl Report {
             return md;
         }
         md.push_str("Faster than log N, each beside its floor (the raw sled operations it cannot avoid, same run):\n\n");
+        let sled = store_row_name("sled");
         for row in faster {
+            // The floors are sled's: only the sled store's rows are set beside them.
             let floor = FLOORS
                 .iter()
-                .find(|(op, _)| *op == row.operation)
+                .find(|(op, _)| row.implementation == sled && *op == row.operation)
                 .and_then(|(op, imp)| {
                     self.rows
                         .iter()
@@ -117,10 +119,8 @@ impl Report {
                 row.implementation,
                 row.growth.map_or(String::new(), |g| g.cell())
             );
-            // The floors are sled's: only the sled store's rows are set beside them.
-            let a_store = row.implementation == super::store_row_name("sled");
             match floor.and_then(|f| f.growth.map(|g| (f, g))) {
-                Some((floor, growth)) if a_store => {
+                Some((floor, growth)) => {
                     let _ = writeln!(
                         md,
                         "; its floor ({}): {}.",
@@ -134,13 +134,3 @@ impl Report {
         md
     }
 }
-
-/// Each operation's floor among the rows: the raw sled operations it cannot avoid.
-const FLOORS: [(&str, &str); 3] = [
-    ("load (live)", "raw sled get + decode"),
-    ("save", "raw sled insert"),
-    (
-        "sweep 1,000 expired",
-        "raw floor: a get and two removes per expired session",
-    ),
-];

@@ -58,19 +58,27 @@ const OPERATIONS: [(&str, &str); 9] = [
     ("sweep_100000", "sweep 100,000 expired"),
 ];
 
+/// The rows of sled's floors: the raw sled operations the store's `load`, `save` and sweep
+/// cannot avoid.
+const RAW_GET: &str = "raw sled get + decode";
+const RAW_INSERT: &str = "raw sled insert";
+const SWEEP_FLOOR: &str = "raw floor: a get and two removes per expired session";
+
+/// Each operation's floor among the rows: (operation, implementation).
+const FLOORS: [(&str, &str); 3] = [
+    ("load (live)", RAW_GET),
+    ("save", RAW_INSERT),
+    ("sweep 1,000 expired", SWEEP_FLOOR),
+];
+
 /// sled's floors and the designs it is measured against: (operation, implementation, group,
 /// id with `{n}` for N).
 const SLED_ONLY: [(&str, &str, &str, &str); 9] = [
-    (
-        "load (live)",
-        "raw sled get + decode",
-        "raw_get_decode",
-        "sled/{n}",
-    ),
-    ("save", "raw sled insert", "raw_insert", "sled/{n}"),
+    ("load (live)", RAW_GET, "raw_get_decode", "sled/{n}"),
+    ("save", RAW_INSERT, "raw_insert", "sled/{n}"),
     (
         "sweep 1,000 expired",
-        "raw floor: a get and two removes per expired session",
+        SWEEP_FLOOR,
         "raw_sweep_floor_1000",
         "sled/{n}",
     ),
@@ -173,21 +181,14 @@ fn largest_common(
         rows.iter()
             .find(|r| r.operation == operation && r.implementation == imp)
     };
-    let n = match (find(a), find(b)) {
-        (Some(x), Some(y)) => x
-            .micros
-            .keys()
-            .filter(|n| y.micros.contains_key(n))
-            .max()
-            .copied(),
-        _ => None,
-    };
-    match n {
-        Some(n) => (
-            n.to_string(),
-            lookup(rows, operation, a, n),
-            lookup(rows, operation, b, n),
-        ),
+    let both = find(a).zip(find(b)).and_then(|(x, y)| {
+        x.micros
+            .iter()
+            .rev()
+            .find_map(|(n, &cost)| y.micros.get(n).map(|&other| (n, cost, other)))
+    });
+    match both {
+        Some((n, cost, other)) => (n.to_string(), Some(cost), Some(other)),
         None => (
             "the largest N measured on both sides".to_owned(),
             None,
@@ -200,10 +201,7 @@ fn ratios(rows: &[Row], extra: &Extra, big: usize) -> Vec<Ratio> {
     let sled = store_row_name("sled");
     let at = |op: &str, imp: &str| lookup(rows, op, imp, big);
     let sweep = at("sweep 1,000 expired", &sled);
-    let floor = at(
-        "sweep 1,000 expired",
-        "raw floor: a get and two removes per expired session",
-    );
+    let floor = at("sweep 1,000 expired", SWEEP_FLOOR);
     // The full-scan designs are measured to PEER_MAX_N only: their ratios at the largest N
     // measured on both sides.
     let (scan_n, scan, scan_sweep) = largest_common(
@@ -228,14 +226,14 @@ fn ratios(rows: &[Row], extra: &Extra, big: usize) -> Vec<Ratio> {
             "P1",
             format!("store load / raw sled get + decode, N = {big}"),
             at("load (live)", &sled),
-            at("load (live)", "raw sled get + decode"),
+            at("load (live)", RAW_GET),
             Bound::AtMost(1.5),
         ),
         Ratio::of(
             "P2",
             format!("store save / raw sled insert, N = {big}"),
             at("save", &sled),
-            at("save", "raw sled insert"),
+            at("save", RAW_INSERT),
             Bound::AtMost(2.5),
         ),
         Ratio::of(

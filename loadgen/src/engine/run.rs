@@ -111,8 +111,9 @@ pub async fn run_one(args: &LoadArgs, plan: &Plan) -> anyhow::Result<RunReport> 
         let (good, verify_recorder) = phases::verify(&target, shares, &shared).await;
         recorder.merge(&verify_recorder);
         report.distinct_sessions = distinct_cookies(&good);
-        // The client's peak over the whole run, the check of every session included.
-        report.client_max_rss_bytes = report.client_max_rss_bytes.max(own_usage().1);
+        // The client's peak over the whole run, the check of every session included
+        // (`ru_maxrss` is the process's peak so far).
+        report.client_max_rss_bytes = own_usage().1;
     }
     if let Some(server) = server.as_mut() {
         report.server_rss_bytes = report.server_rss_bytes.max(server.rss_bytes());
